@@ -1,0 +1,689 @@
+"""Activation functions: value, derivative and one registry.
+
+Every activation of the course is an :class:`Activation`: calling it gives the
+value, :meth:`Activation.grad` the elementwise derivative ``dy/dx``. Built-in
+activations are looked up by name with :func:`get`; a user-defined one is made
+with :func:`register` and is then accepted everywhere a built-in one is.
+
+Numerical conventions, shared by every built-in activation:
+
+* any finite input, float32 or float64, gives a finite result and no
+  floating-point warning (``sigmoid(-1000)``, ``softplus(1000)``,
+  ``mish(-1000)``, ...);
+* float32 in, float32 out; integers are computed in float64; scalars and
+  arrays of any shape are accepted;
+* NaN propagates; ``+inf`` and ``-inf`` give the mathematical limits;
+* at a kink the derivative takes PyTorch's value: ``relu'(0) = 0``,
+  ``leaky_relu'(0) = alpha``, ``elu'(0) = alpha``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "Activation",
+    "available",
+    "elu",
+    "gelu",
+    "get",
+    "identity",
+    "leaky_relu",
+    "mish",
+    "prelu",
+    "register",
+    "relu",
+    "selu",
+    "sigmoid",
+    "silu",
+    "softplus",
+    "tanh",
+    "unregister",
+]
+
+ArrayFunction = Callable[..., Any]
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_GELU_TANH_COEF = 0.044715
+
+
+def _as_float_array(x: Any) -> np.ndarray:
+    """Return ``x`` as a float32/float64 array, or raise ``TypeError``."""
+    arr = np.asarray(x)
+    kind = arr.dtype.kind
+    if kind == "f":
+        if arr.dtype.itemsize < 4:
+            return arr.astype(np.float32)
+        if arr.dtype.itemsize > 8:
+            return arr.astype(np.float64)
+        return arr
+    if kind in "iu":
+        return arr.astype(np.float64)
+    raise TypeError(
+        f"x must be a real number or an array of real numbers, got dtype {arr.dtype} "
+        f"(type {type(x).__name__})"
+    )
+
+
+def _sech2(x: np.ndarray) -> np.ndarray:
+    """``1 / cosh(x)**2`` without overflow: ``4 z / (1 + z)**2`` with ``z = exp(-2|x|)``."""
+    z = np.exp(-2.0 * np.abs(x))
+    # the bound is exact; rounding alone could step past it near x = 0
+    return np.minimum(4.0 * z / (1.0 + z) ** 2, 1.0)
+
+
+# ---------------------------------------------------------------- the formulas
+def _identity(x):
+    return np.positive(x)
+
+
+def _identity_grad(x):
+    return np.where(np.isnan(x), x, 1.0).astype(x.dtype, copy=False)
+
+
+def _sigmoid(x):
+    # exp(-|x|) never overflows; the two branches are the same function.
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
+
+
+def _sigmoid_grad(x):
+    # sigma(1 - sigma) = z / (1 + z)^2, symmetric, accurate in both tails.
+    z = np.exp(-np.abs(x))
+    return np.minimum(z / (1.0 + z) ** 2, 0.25)
+
+
+def _tanh(x):
+    return np.tanh(x)
+
+
+def _tanh_grad(x):
+    return _sech2(x)
+
+
+def _relu(x):
+    return np.maximum(x, 0.0)
+
+
+def _relu_grad(x):
+    # heaviside(x, 0) is 0 at x = 0 (PyTorch's convention) and propagates NaN.
+    return np.heaviside(x, 0.0)
+
+
+def _leaky_relu(x, alpha):
+    return np.where(x > 0, x, alpha * x)
+
+
+def _leaky_relu_grad(x, alpha):
+    return alpha + (1.0 - alpha) * np.heaviside(x, 0.0)
+
+
+def _elu(x, alpha):
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+
+
+def _elu_grad(x, alpha):
+    return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0)))
+
+
+def _selu(x):
+    return SELU_SCALE * _elu(x, SELU_ALPHA)
+
+
+def _selu_grad(x):
+    return SELU_SCALE * _elu_grad(x, SELU_ALPHA)
+
+
+def _normal_cdf(x):
+    from scipy.special import ndtr
+
+    return ndtr(x)
+
+
+def _gelu(x, approximate):
+    if approximate == "tanh":
+        # 0.5 (1 + tanh(u)) = sigmoid(2u); the clip keeps x**3 finite, and tanh
+        # is already +-1 far inside the clip.
+        xc = np.clip(x, -1e3, 1e3)
+        u = _SQRT_2_OVER_PI * (xc + _GELU_TANH_COEF * xc**3)
+        return x * _sigmoid(2.0 * u)
+    return x * _normal_cdf(x)
+
+
+def _gelu_grad(x, approximate):
+    xc = np.clip(x, -1e3, 1e3)
+    if approximate == "tanh":
+        u = _SQRT_2_OVER_PI * (xc + _GELU_TANH_COEF * xc**3)
+        du = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_COEF * xc**2)
+        return _sigmoid(2.0 * u) + 0.5 * xc * _sech2(u) * du
+    return _normal_cdf(x) + xc * (_INV_SQRT_2PI * np.exp(-0.5 * xc * xc))
+
+
+def _silu(x, beta):
+    return x * _sigmoid(beta * x)
+
+
+def _silu_grad(x, beta):
+    s = _sigmoid(beta * x)
+    return s + beta * x * s * (1.0 - s)
+
+
+def _softplus(x, beta):
+    # Above beta*x = 40, log(1 + e^(beta x)) / beta equals x to the last bit in
+    # float64; the switch also keeps beta*x from overflowing for large beta.
+    z = beta * x
+    return np.where(z > 40.0, x, np.logaddexp(0.0, z) / beta)
+
+
+def _softplus_grad(x, beta):
+    return _sigmoid(beta * x)
+
+
+def _mish(x):
+    return x * np.tanh(_softplus(x, 1.0))
+
+
+def _mish_grad(x):
+    sp = _softplus(x, 1.0)
+    return np.tanh(sp) + x * _sech2(sp) * _sigmoid(x)
+
+
+# ------------------------------------------------------------- parameter checks
+def _real(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def _positive(name: str, value: Any) -> float:
+    value = _real(name, value)
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    return value
+
+
+def _approximate(name: str, value: Any) -> str:
+    if value not in ("none", "tanh"):
+        raise ValueError(f'{name} must be "none" or "tanh", got {value!r}')
+    return value
+
+
+# ------------------------------------------------------------------ Activation
+@dataclass(frozen=True, eq=False)
+class Activation:
+    """An elementwise activation function and its derivative.
+
+    Parameters
+    ----------
+    name : str
+        The name it is registered under.
+    value : callable
+        ``value(x, **params)`` -> array of the same shape as ``x``.
+    derivative : callable
+        ``derivative(x, **params)`` -> elementwise ``dy/dx``.
+    params : mapping, optional
+        Keyword parameters passed to both functions (e.g. ``alpha``).
+    kinks : tuple of float, optional
+        Inputs where the derivative jumps (for ``relu``, ``(0.0,)``).
+    limits : tuple, optional
+        ``(value(-inf), value(inf), grad(-inf), grad(inf))``; where given, they
+        replace whatever the formulas give at infinite inputs.
+
+    Examples
+    --------
+    >>> import actnet
+    >>> act = actnet.get("leaky_relu", alpha=0.1)
+    >>> act([-2.0, 0.0, 3.0])
+    array([-0.2,  0. ,  3. ])
+    >>> act.grad([-2.0, 0.0, 3.0])
+    array([0.1, 0.1, 1. ])
+    """
+
+    name: str
+    value: ArrayFunction = field(repr=False)
+    derivative: ArrayFunction = field(repr=False)
+    params: Mapping[str, Any] = field(default_factory=dict)
+    kinks: tuple[float, ...] = ()
+    limits: tuple[float, float, float, float] | None = field(default=None, repr=False)
+    _checks: Mapping[str, Callable[[str, Any], Any]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", dict(self.params))
+
+    def __call__(self, x: Any) -> np.ndarray:
+        """The value of the activation at ``x``, elementwise."""
+        return self._apply(self.value, x, "value")
+
+    def grad(self, x: Any) -> np.ndarray:
+        """The elementwise derivative ``dy/dx`` at ``x``."""
+        return self._apply(self.derivative, x, "derivative")
+
+    def with_params(self, **params: Any) -> Activation:
+        """A copy with some parameters changed (checked like :func:`get`'s)."""
+        merged = dict(self.params)
+        merged.update(_check_params(self.name, params, self.params, self._checks))
+        return Activation(
+            self.name, self.value, self.derivative, merged, self.kinks, self.limits, self._checks
+        )
+
+    def _apply(self, function: ArrayFunction, x: Any, what: str) -> np.ndarray:
+        arr = _as_float_array(x)
+        with np.errstate(all="ignore"):
+            out = function(arr, **self.params)
+        out = np.asarray(out)
+        if out.shape != arr.shape:
+            try:
+                out = np.broadcast_to(out, arr.shape).copy()
+            except ValueError:
+                raise ValueError(
+                    f"the {what} function of activation {self.name!r} returned shape "
+                    f"{out.shape} for an input of shape {arr.shape}; it must be elementwise"
+                ) from None
+        if out.dtype != arr.dtype:
+            out = out.astype(arr.dtype)
+        if self.limits is not None:
+            lo, hi = self.limits[:2] if what == "value" else self.limits[2:]
+            infinite = np.isinf(arr)
+            if infinite.any():
+                out = np.array(out, copy=True)
+                out[infinite] = np.where(arr[infinite] > 0, hi, lo)
+        return out[()] if out.ndim == 0 else out
+
+    def __repr__(self) -> str:
+        args = "".join(f", {k}={v!r}" for k, v in self.params.items())
+        return f"Activation({self.name!r}{args})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Activation):
+            return NotImplemented
+        return (
+            self.name == other.name
+            and self.value is other.value
+            and self.derivative is other.derivative
+            and self.params == other.params
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.name, tuple(sorted(self.params.items()))))
+
+
+def _check_params(name, params, defaults, checks):
+    checked = {}
+    for key, value in params.items():
+        if key not in defaults:
+            known = ", ".join(defaults) or "none"
+            raise ValueError(
+                f"activation {name!r} has no parameter {key!r}; its parameters are: {known}"
+            )
+        check = (checks or {}).get(key)
+        checked[key] = check(key, value) if check else value
+    return checked
+
+
+_REGISTRY: dict[str, Activation] = {}
+_ALIASES = {"linear": "identity", "swish": "silu", "logistic": "sigmoid"}
+
+
+def _builtin(name, value, derivative, params=None, checks=None, kinks=(), limits=None):
+    _REGISTRY[name] = Activation(name, value, derivative, params or {}, kinks, limits, checks)
+    return _REGISTRY[name]
+
+
+_builtin("identity", _identity, _identity_grad)
+_builtin("sigmoid", _sigmoid, _sigmoid_grad)
+_builtin("tanh", _tanh, _tanh_grad)
+_builtin("relu", _relu, _relu_grad, kinks=(0.0,))
+_builtin("leaky_relu", _leaky_relu, _leaky_relu_grad, {"alpha": 0.01}, {"alpha": _real}, (0.0,))
+_builtin("prelu", _leaky_relu, _leaky_relu_grad, {"alpha": 0.25}, {"alpha": _real}, (0.0,))
+_builtin("elu", _elu, _elu_grad, {"alpha": 1.0}, {"alpha": _positive}, (0.0,))
+_builtin("selu", _selu, _selu_grad, kinks=(0.0,))
+_builtin(
+    "gelu",
+    _gelu,
+    _gelu_grad,
+    {"approximate": "none"},
+    {"approximate": _approximate},
+    limits=(0.0, math.inf, 0.0, 1.0),
+)
+_builtin(
+    "silu", _silu, _silu_grad, {"beta": 1.0}, {"beta": _real}, limits=(0.0, math.inf, 0.0, 1.0)
+)
+_builtin("softplus", _softplus, _softplus_grad, {"beta": 1.0}, {"beta": _positive})
+_builtin("mish", _mish, _mish_grad, limits=(0.0, math.inf, 0.0, 1.0))
+_BUILTINS = frozenset(_REGISTRY)
+
+
+def available() -> list[str]:
+    """The names of every registered activation, built-in ones first.
+
+    >>> "relu" in available()
+    True
+    """
+    return list(_REGISTRY)
+
+
+def get(name: str | Activation, **params: Any) -> Activation:
+    """The activation called ``name``, with ``params`` replacing its defaults.
+
+    Parameters
+    ----------
+    name : str or Activation
+        A registered name (see :func:`available`; ``"swish"`` and
+        ``"linear"`` are accepted for ``"silu"`` and ``"identity"``), or an
+        :class:`Activation`, which is returned (with ``params`` applied).
+    **params
+        Parameters of the activation, e.g. ``alpha`` for ``leaky_relu``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name (the message lists the available ones), an unknown
+        parameter, or a parameter value out of range.
+    TypeError
+        For a name that is neither a string nor an Activation, or a parameter
+        of the wrong type.
+
+    Examples
+    --------
+    >>> get("softplus", beta=2.0)
+    Activation('softplus', beta=2.0)
+    >>> get("softmax")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown activation 'softmax'; available: identity, sigmoid, tanh, relu, leaky_relu, prelu, elu, selu, gelu, silu, softplus, mish
+    """
+    if isinstance(name, Activation):
+        return name.with_params(**params) if params else name
+    if not isinstance(name, str):
+        raise TypeError(
+            f"activation must be a name (str) or an Activation, got {type(name).__name__}"
+        )
+    key = name.strip().lower()
+    key = _ALIASES.get(key, key)
+    if key not in _REGISTRY:
+        raise ValueError(f"unknown activation {name!r}; available: {', '.join(_REGISTRY)}")
+    act = _REGISTRY[key]
+    return act.with_params(**params) if params else act
+
+
+def register(
+    name: str,
+    value: ArrayFunction,
+    grad: ArrayFunction,
+    params: Mapping[str, Any] | None = None,
+    kinks: tuple[float, ...] = (),
+    overwrite: bool = False,
+) -> Activation:
+    """Register a user-defined activation and return it.
+
+    Once registered, the name works everywhere a built-in name does:
+    networks, experiments, report cards and explorers.
+
+    Parameters
+    ----------
+    name : str
+        A new name (lower case is used for look-up).
+    value, grad : callable
+        ``value(x, **params)`` and ``grad(x, **params)``, elementwise on an array.
+    params : mapping, optional
+        Default parameters; :func:`get` may override them by keyword.
+    kinks : tuple of float, optional
+        Inputs where the derivative jumps.
+    overwrite : bool
+        Replace an existing user-defined activation of the same name.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sq = register("squareplus", lambda x, b: (x + np.sqrt(x * x + b)) / 2,
+    ...               lambda x, b: (1 + x / np.sqrt(x * x + b)) / 2, params={"b": 4.0})
+    >>> float(sq(0.0)), float(get("squareplus", b=1.0).grad(0.0))
+    (1.0, 0.5)
+    >>> unregister("squareplus")
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise TypeError(f"name must be a non-empty string, got {name!r}")
+    if not callable(value):
+        raise TypeError(f"value must be callable, got {type(value).__name__}")
+    if not callable(grad):
+        raise TypeError(f"grad must be callable, got {type(grad).__name__}")
+    key = name.strip().lower()
+    if key in _BUILTINS or key in _ALIASES:
+        raise ValueError(f"name {name!r} is a built-in activation; choose another name")
+    if key in _REGISTRY and not overwrite:
+        raise ValueError(
+            f"an activation named {name!r} is already registered; pass overwrite=True to replace it"
+        )
+    kinks = tuple(_real("kinks", k) for k in kinks)
+    act = Activation(key, value, grad, dict(params or {}), kinks)
+    _REGISTRY[key] = act
+    return act
+
+
+def unregister(name: str) -> None:
+    """Remove a user-defined activation registered with :func:`register`."""
+    key = name.strip().lower() if isinstance(name, str) else name
+    if key in _BUILTINS:
+        raise ValueError(f"{name!r} is a built-in activation and cannot be removed")
+    if key not in _REGISTRY:
+        raise ValueError(f"no user-defined activation named {name!r} is registered")
+    del _REGISTRY[key]
+
+
+# ------------------------------------------------- the built-ins as functions
+# Each function gives the value of the registered activation of the same name;
+# its docstring is that activation's documentation.
+def identity(x: Any) -> np.ndarray:
+    r"""The identity, :math:`f(x) = x`.
+
+    .. math:: f'(x) = 1
+
+    No kink. A network whose activations are all the identity is one linear
+    map, however deep; at a regression output it is the right choice.
+
+    >>> identity([-1.5, 2.0])
+    array([-1.5,  2. ])
+    """
+    return _REGISTRY["identity"](x)
+
+
+def sigmoid(x: Any) -> np.ndarray:
+    r"""The logistic sigmoid.
+
+    .. math::
+        \sigma(x) = \frac{1}{1 + e^{-x}}, \qquad
+        \sigma'(x) = \sigma(x)\,(1 - \sigma(x)) \le \tfrac14
+
+    Smooth, no kink. Computed from :math:`e^{-|x|}`, so it never overflows:
+    ``sigmoid(-1000)`` is exactly 0 with no warning. Outputs lie in (0, 1) and
+    are not zero-centred (LeCun et al., 1998, *Efficient BackProp*).
+
+    >>> sigmoid([-1000.0, 0.0, 2.0]).round(6)
+    array([0.      , 0.5     , 0.880797])
+    """
+    return _REGISTRY["sigmoid"](x)
+
+
+def tanh(x: Any) -> np.ndarray:
+    r"""The hyperbolic tangent.
+
+    .. math::
+        \tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}} = 2\sigma(2x) - 1, \qquad
+        \tanh'(x) = 1 - \tanh^2(x) \le 1
+
+    Smooth, zero-centred, outputs in (-1, 1). The derivative is computed as
+    :math:`4z/(1+z)^2` with :math:`z = e^{-2|x|}`, which stays accurate in the tails.
+
+    >>> tanh([-1.0, 0.0, 1.0]).round(6)
+    array([-0.761594,  0.      ,  0.761594])
+    """
+    return _REGISTRY["tanh"](x)
+
+
+def relu(x: Any) -> np.ndarray:
+    r"""The rectified linear unit (Nair and Hinton, 2010; Glorot et al., 2011).
+
+    .. math::
+        \operatorname{relu}(x) = \max(0, x), \qquad
+        \operatorname{relu}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}
+
+    Kink at 0, where the derivative is taken as 0 (PyTorch's convention).
+
+    >>> relu([-2.0, 0.0, 3.0])
+    array([0., 0., 3.])
+    """
+    return _REGISTRY["relu"](x)
+
+
+def leaky_relu(x: Any, alpha: float = 0.01) -> np.ndarray:
+    r"""Leaky ReLU (Maas, Hannun and Ng, 2013).
+
+    .. math::
+        f(x) = \begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases}, \qquad
+        f'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}
+
+    Kink at 0, where the derivative is taken as ``alpha`` (PyTorch's convention).
+    ``alpha`` is a hyper-parameter, fixed before training (default 0.01).
+
+    >>> leaky_relu([-2.0, 3.0])
+    array([-0.02,  3.  ])
+    """
+    return get("leaky_relu", alpha=alpha)(x)
+
+
+def prelu(x: Any, alpha: float = 0.25) -> np.ndarray:
+    r"""Parametric ReLU (He, Zhang, Ren and Sun, 2015).
+
+    The same function as :func:`leaky_relu`, but ``alpha`` is a parameter that
+    training learns (initialised at 0.25 in the paper); a network layer holds
+    it, this function evaluates it for a given value.
+
+    .. math::
+        f'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}, \qquad
+        \frac{\partial f}{\partial \alpha} = \begin{cases} 0 & x > 0 \\ x & x \le 0 \end{cases}
+
+    >>> prelu([-2.0, 3.0])
+    array([-0.5,  3. ])
+    """
+    return get("prelu", alpha=alpha)(x)
+
+
+def elu(x: Any, alpha: float = 1.0) -> np.ndarray:
+    r"""The exponential linear unit (Clevert, Unterthiner and Hochreiter, 2015).
+
+    .. math::
+        f(x) = \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0 \end{cases}, \qquad
+        f'(x) = \begin{cases} 1 & x > 0 \\ \alpha e^{x} & x \le 0 \end{cases}
+
+    ``alpha > 0``. With ``alpha = 1`` the derivative is continuous; otherwise it
+    jumps at 0, where it is taken as ``alpha`` (PyTorch's convention).
+    Computed with ``expm1`` for accuracy near 0.
+
+    >>> elu([-1000.0, -1.0, 2.0]).round(6)
+    array([-1.      , -0.632121,  2.      ])
+    """
+    return get("elu", alpha=alpha)(x)
+
+
+def selu(x: Any) -> np.ndarray:
+    r"""The scaled exponential linear unit (Klambauer et al., 2017).
+
+    .. math::
+        f(x) = \lambda \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0 \end{cases},
+        \qquad
+        f'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha e^{x} & x \le 0 \end{cases}
+
+    with the paper's exact constants :math:`\alpha \approx 1.6732632423543772`
+    and :math:`\lambda \approx 1.0507009873554805` (``SELU_ALPHA``,
+    ``SELU_SCALE``), which make zero mean and unit variance a fixed point.
+    The derivative jumps at 0, where it is taken as :math:`\lambda\alpha`.
+
+    >>> selu([-1.0, 1.0]).round(6)
+    array([-1.111331,  1.050701])
+    """
+    return _REGISTRY["selu"](x)
+
+
+def gelu(x: Any, approximate: str = "none") -> np.ndarray:
+    r"""The Gaussian error linear unit (Hendrycks and Gimpel, 2016).
+
+    .. math::
+        f(x) = x\,\Phi(x), \qquad f'(x) = \Phi(x) + x\,\varphi(x)
+
+    with :math:`\Phi` and :math:`\varphi` the standard normal distribution and
+    density. ``approximate="tanh"`` uses the paper's approximation
+
+    .. math::
+        f(x) \approx \tfrac12 x \left(1 + \tanh\left(\sqrt{2/\pi}\,(x + 0.044715 x^3)\right)\right).
+
+    Smooth, no kink; not monotonic (its minimum is about -0.17 near x = -0.75).
+
+    >>> gelu([-1.0, 0.0, 1.0]).round(6)
+    array([-0.158655,  0.      ,  0.841345])
+    >>> gelu([1.0], approximate="tanh").round(6)
+    array([0.841192])
+    """
+    return get("gelu", approximate=approximate)(x)
+
+
+def silu(x: Any, beta: float = 1.0) -> np.ndarray:
+    r"""SiLU, or Swish (Elfwing et al., 2018; Ramachandran, Zoph and Le, 2017).
+
+    .. math::
+        f(x) = x\,\sigma(\beta x), \qquad
+        f'(x) = \sigma(\beta x) + \beta x\,\sigma(\beta x)(1 - \sigma(\beta x))
+
+    ``beta = 1`` is SiLU; Swish lets ``beta`` vary. Smooth, no kink, not monotonic.
+
+    >>> silu([-1.0, 0.0, 1.0]).round(6)
+    array([-0.268941,  0.      ,  0.731059])
+    """
+    return get("silu", beta=beta)(x)
+
+
+def softplus(x: Any, beta: float = 1.0) -> np.ndarray:
+    r"""Softplus, a smooth ReLU (Dugas et al., 2001).
+
+    .. math::
+        f(x) = \frac{1}{\beta}\log\left(1 + e^{\beta x}\right), \qquad
+        f'(x) = \sigma(\beta x)
+
+    ``beta > 0``. Computed with ``logaddexp`` so ``softplus(1000)`` is 1000,
+    exactly, with no overflow.
+
+    >>> softplus([-1000.0, 1000.0])
+    array([   0., 1000.])
+    >>> round(float(softplus(0.0)), 6)
+    0.693147
+    """
+    return get("softplus", beta=beta)(x)
+
+
+def mish(x: Any) -> np.ndarray:
+    r"""Mish (Misra, 2019).
+
+    .. math::
+        f(x) = x \tanh(\operatorname{softplus}(x)), \qquad
+        f'(x) = \tanh(\operatorname{softplus}(x))
+               + x\,\operatorname{sech}^2(\operatorname{softplus}(x))\,\sigma(x)
+
+    Smooth, no kink, not monotonic (minimum about -0.31 near x = -1.19).
+
+    >>> mish([-1.0, 0.0, 1.0]).round(6)
+    array([-0.303401,  0.      ,  0.865098])
+    """
+    return _REGISTRY["mish"](x)
