@@ -75,7 +75,9 @@ def test_bundle_has_both_faces():
 
 def test_bad_control_values_are_named():
     ex = _explorer()
-    with pytest.raises(ValueError, match="'A line' has no control 'angle'; its controls are: slope, shift"):
+    with pytest.raises(
+        ValueError, match="'A line' has no control 'angle'; its controls are: slope, shift"
+    ):
         ex.set(angle=1)
     with pytest.raises(ValueError, match=r"control 'slope' takes one of \[0.5, 1.0, 2.0\], got 3"):
         ex.set(slope=3)
@@ -89,8 +91,13 @@ def test_an_error_during_a_live_update_is_shown_not_raised():
             raise ValueError("k = 2 is not allowed here")
         return k
 
-    ex = Explorer("E", [Control("k", [1, 2], "k")], compute, lambda d, f: f.add_subplot(),
-                  lambda d, v: "empty")
+    ex = Explorer(
+        "E",
+        [Control("k", [1, 2], "k")],
+        compute,
+        lambda d, f: f.add_subplot(),
+        lambda d, v: "empty",
+    )
     ex.widget()
     ex._inputs["k"].value = 2
     assert "k = 2 is not allowed here" in ex._status.value

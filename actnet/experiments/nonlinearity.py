@@ -51,7 +51,9 @@ def linear_collapse(
     if len(sizes) < 3 or min(sizes) < 1:
         raise ValueError(f"sizes must list at least 3 positive layer sizes, got {sizes}")
     rng = np.random.default_rng(seed)
-    weights = [rng.normal(0.0, 1.0 / np.sqrt(n_in), (n_out, n_in)) for n_in, n_out in zip(sizes, sizes[1:])]
+    weights = [
+        rng.normal(0.0, 1.0 / np.sqrt(n_in), (n_out, n_in)) for n_in, n_out in zip(sizes, sizes[1:])
+    ]
     product = np.linalg.multi_dot(weights[::-1]) if len(weights) > 2 else weights[1] @ weights[0]
     inputs = rng.normal(size=(n_points, sizes[0]))
     stacked = inputs

@@ -212,8 +212,9 @@ class Explorer:
                 rows.append(box)
             self._image = w.Image(format="png", layout=w.Layout(max_width="100%"))
             self._status = w.HTML()
-            self._widget = w.VBox([w.HTML(f"<b>{html.escape(self.title)}</b>"), *rows,
-                                   self._image, self._status])
+            self._widget = w.VBox(
+                [w.HTML(f"<b>{html.escape(self.title)}</b>"), *rows, self._image, self._status]
+            )
             self._refresh_image()
         return self._widget
 

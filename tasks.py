@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Everyday commands for the course, runnable with nothing but Python 3.10+.
+
+    python3 tasks.py book      build the book into _build/html
+    python3 tasks.py test      run every test (package, doctests, notebooks, book build)
+    python3 tasks.py execute   re-execute every chapter notebook in place (after actnet changes)
+    python3 tasks.py lab       open the notebooks in JupyterLab
+
+Each command creates the virtual environment `.venv` on first use and installs
+what it needs there; nothing is installed outside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+
+
+def run(*args: object, **kwargs) -> None:
+    command = [str(a) for a in args]
+    print("+", " ".join(command), flush=True)
+    result = subprocess.run(command, cwd=ROOT, **kwargs)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def ensure_environment(requirements: str) -> None:
+    """Create .venv and install ``requirements`` (and actnet, editable) unless done already."""
+    if not PYTHON.exists():
+        print(f"creating the virtual environment {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    stamp_text = "".join(
+        (ROOT / name).read_text() for name in ("requirements.txt", requirements, "pyproject.toml")
+    )
+    digest = hashlib.sha256(stamp_text.encode()).hexdigest()
+    stamp = VENV / f".installed-{Path(requirements).stem}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    pip = [PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
+    run(*pip, "-r", requirements)
+    # editable, so that tests and notebook kernels see the working tree's actnet
+    run(*pip, "--no-deps", "--editable", ".")
+    stamp.write_text(digest)
+
+
+def book() -> None:
+    ensure_environment("requirements.txt")
+    run(BIN / "jupyter-book", "build", ROOT, "--warningiserror", "--nitpick", "--keep-going")
+    print(f"\nThe book is built. Open {ROOT / '_build' / 'html' / 'index.html'} in a browser.")
+
+
+def test() -> None:
+    ensure_environment("requirements-test.txt")
+    env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    run(
+        PYTHON,
+        "-m",
+        "pytest",
+        "tests",
+        "actnet",
+        *[p.relative_to(ROOT) for p in NOTEBOOKS],
+        "--doctest-modules",
+        "--nbval",
+        "--nbval-current-env",
+        "--nbval-sanitize-with",
+        "book/nbval-sanitize.cfg",
+        *sys.argv[2:],
+        env=env,
+    )
+
+
+def execute() -> None:
+    ensure_environment("requirements-test.txt")
+    if sys.executable != str(PYTHON):
+        run(PYTHON, __file__, "_execute", *sys.argv[2:])
+        return
+    _execute()
+
+
+def _execute() -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    chosen = sys.argv[2:]
+    for path in NOTEBOOKS:
+        if chosen and path.stem not in chosen and path.name not in chosen:
+            continue
+        print(f"executing {path.relative_to(ROOT)}", flush=True)
+        notebook = nbformat.read(path, as_version=4)
+        NotebookClient(
+            notebook,
+            timeout=600,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
+            store_widget_state=True,
+        ).execute()
+        nbformat.write(notebook, path)
+
+
+def lab() -> None:
+    ensure_environment("requirements.txt")
+    run(BIN / "jupyter", "lab", "book")
+
+
+COMMANDS = {"book": book, "test": test, "execute": execute, "lab": lab, "_execute": _execute}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        print(__doc__)
+        sys.exit(2)
+    COMMANDS[sys.argv[1]]()

@@ -1,0 +1,68 @@
+"""Facts about the project's set-up that a newcomer relies on."""
+
+import re
+from pathlib import Path
+
+import tomllib
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _config():
+    return yaml.safe_load((ROOT / "_config.yml").read_text())
+
+
+def test_binder_badge_points_at_the_repository_in_config():
+    url = _config()["repository"]["url"]
+    owner_repo = re.fullmatch(r"https://github.com/([^/]+/[^/]+)", url).group(1)
+    readme = (ROOT / "README.md").read_text()
+    badges = re.findall(r"https://mybinder.org/v2/gh/([^/]+/[^/]+)/", readme)
+    assert badges == [owner_repo]
+
+
+def test_readme_has_exactly_two_set_up_commands():
+    readme = (ROOT / "README.md").read_text()
+    set_up = readme.split("## Set up", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```bash\n(.*?)```", set_up, flags=re.S)
+    assert [c.strip() for c in commands] == ["python3 tasks.py book", "python3 tasks.py test"]
+
+
+def test_binder_requirements_install_the_book_tools_and_actnet_itself():
+    lines = [
+        line.strip()
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert "." in lines
+    assert any(line.startswith("jupyter-book") and "<2" in line for line in lines)
+    for package in ("numpy", "matplotlib", "ipywidgets", "sphinx-exercise", "sphinxcontrib-bibtex"):
+        assert any(line.startswith(package) for line in lines), package
+    assert (ROOT / "runtime.txt").read_text().strip() == "python-3.11"
+
+
+def test_test_tools_stay_out_of_the_binder_requirements():
+    binder = (ROOT / "requirements.txt").read_text()
+    for tool in ("pytest", "nbval", "hypothesis"):
+        assert tool not in binder
+
+
+def test_package_metadata():
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert meta["project"]["name"] == "actnet"
+    assert meta["project"]["requires-python"] == ">=3.10"
+    assert meta["tool"]["pytest"]["ini_options"]["filterwarnings"][0] == "error"
+
+
+def test_config_excludes_everything_that_is_not_the_book():
+    excluded = set(_config()["exclude_patterns"])
+    assert {".venv", "actnet", "tests", "_build", "README.md"} <= excluded
+
+
+def test_every_toc_entry_exists_and_every_chapter_is_listed():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    for name in files:
+        assert (ROOT / f"{name}.ipynb").exists() or (ROOT / f"{name}.md").exists(), name
+    notebooks = {p.with_suffix("").relative_to(ROOT).as_posix() for p in ROOT.glob("book/*.ipynb")}
+    assert notebooks <= set(files)
