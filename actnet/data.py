@@ -1,0 +1,160 @@
+"""Small synthetic data sets, generated from a seed (no downloads).
+
+Classification sets return ``X`` of shape ``(n, 2)`` and integer labels ``y``
+of shape ``(n,)`` in {0, 1} (``n // 2`` of each class, or as close as ``n``
+allows; ``spirals`` accepts ``n_classes``). Regression sets return ``x`` of shape
+``(n, 1)`` on ``[-1, 1]`` and targets ``y`` of shape ``(n, 1)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from actnet._validate import choice, integer_at_least, real_number, rng_from
+
+__all__ = [
+    "CLASSIFICATION_SETS",
+    "REGRESSION_TARGETS",
+    "blobs",
+    "classification",
+    "moons",
+    "regression",
+    "rings",
+    "spirals",
+    "xor",
+]
+
+Dataset = tuple[np.ndarray, np.ndarray]
+
+
+def _noise(name: str, noise: float) -> float:
+    noise = real_number(name, noise)
+    if noise < 0:
+        raise ValueError(f"{name} must be >= 0, got {noise}")
+    return noise
+
+
+def _labels(n: int, n_classes: int = 2) -> np.ndarray:
+    return np.arange(n) % n_classes
+
+
+def rings(n: int = 400, noise: float = 0.05, seed: Any = 0, radii=(0.5, 1.0)) -> Dataset:
+    """Two concentric rings: class 0 on radius ``radii[0]``, class 1 on ``radii[1]``.
+
+    No line separates them; one hidden layer of ReLUs does.
+
+    >>> X, y = rings(6, seed=0)
+    >>> X.shape, y.tolist()
+    ((6, 2), [0, 1, 0, 1, 0, 1])
+    """
+    n = integer_at_least("n", n, 2)
+    noise = _noise("noise", noise)
+    rng = rng_from(seed)
+    y = _labels(n)
+    angle = rng.uniform(0.0, 2.0 * np.pi, n)
+    radius = np.asarray(radii, dtype=float)[y] + noise * rng.standard_normal(n)
+    return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]), y
+
+
+def xor(n: int = 400, noise: float = 0.1, seed: Any = 0) -> Dataset:
+    """XOR: four clusters at (+-0.5, +-0.5); label 1 where the signs differ."""
+    n = integer_at_least("n", n, 2)
+    noise = _noise("noise", noise)
+    rng = rng_from(seed)
+    y = _labels(n)
+    quadrant = rng.integers(0, 2, n)
+    sx = np.where(quadrant == 0, 1.0, -1.0)
+    sy = np.where(y == 1, -sx, sx)
+    centres = 0.5 * np.column_stack([sx, sy])
+    return centres + noise * rng.standard_normal((n, 2)), y
+
+
+def moons(n: int = 400, noise: float = 0.1, seed: Any = 0) -> Dataset:
+    """Two interleaving half circles (as scikit-learn's ``make_moons``)."""
+    n = integer_at_least("n", n, 2)
+    noise = _noise("noise", noise)
+    rng = rng_from(seed)
+    y = _labels(n)
+    t = rng.uniform(0.0, np.pi, n)
+    upper = np.column_stack([np.cos(t), np.sin(t)])
+    lower = np.column_stack([1.0 - np.cos(t), 0.5 - np.sin(t)])
+    X = np.where(y[:, None] == 0, upper, lower)
+    return X + noise * rng.standard_normal((n, 2)), y
+
+
+def spirals(
+    n: int = 400, noise: float = 0.05, seed: Any = 0, n_classes: int = 2, turns=1.5
+) -> Dataset:
+    """``n_classes`` interleaved spiral arms of ``turns`` turns each, radius up to 1."""
+    n = integer_at_least("n", n, 2)
+    n_classes = integer_at_least("n_classes", n_classes, 2)
+    noise = _noise("noise", noise)
+    rng = rng_from(seed)
+    y = _labels(n, n_classes)
+    r = rng.uniform(0.05, 1.0, n)
+    angle = 2.0 * np.pi * (turns * r + y / n_classes)
+    X = np.column_stack([r * np.cos(angle), r * np.sin(angle)])
+    return X + noise * rng.standard_normal((n, 2)), y
+
+
+def blobs(n: int = 400, noise: float = 0.3, seed: Any = 0, separation: float = 2.0) -> Dataset:
+    """Two Gaussian blobs centred ``separation`` apart: linearly separable (for small noise)."""
+    n = integer_at_least("n", n, 2)
+    noise = _noise("noise", noise)
+    rng = rng_from(seed)
+    y = _labels(n)
+    centres = np.array([[-0.5, -0.5], [0.5, 0.5]]) * separation / np.sqrt(2.0)
+    return centres[y] + noise * rng.standard_normal((n, 2)), y
+
+
+_CLASSIFICATION: dict[str, Callable[..., Dataset]] = {
+    "rings": rings,
+    "xor": xor,
+    "moons": moons,
+    "spirals": spirals,
+    "blobs": blobs,
+}
+CLASSIFICATION_SETS: tuple[str, ...] = tuple(_CLASSIFICATION)
+
+
+def classification(name: str, n: int = 400, seed: Any = 0, **options: Any) -> Dataset:
+    """The 2-D classification set called ``name``; ``options`` go to its function.
+
+    >>> X, y = classification("moons", n=10, seed=1)
+    >>> X.shape, int(y.sum())
+    ((10, 2), 5)
+    """
+    return _CLASSIFICATION[choice("data set", name, CLASSIFICATION_SETS)](n=n, seed=seed, **options)
+
+
+_TARGETS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "abs": np.abs,
+    "sin": lambda x: np.sin(np.pi * x),
+    "step": lambda x: (x > 0).astype(float),
+}
+REGRESSION_TARGETS: tuple[str, ...] = tuple(_TARGETS)
+
+
+def regression(
+    target: str = "abs", n: int = 200, noise: float = 0.0, seed: Any = 0, grid: bool = False
+) -> Dataset:
+    r"""A 1-D regression set on :math:`[-1, 1]`.
+
+    ``target``: ``abs`` (:math:`|x|`), ``sin`` (:math:`\sin \pi x`) or ``step`` (:math:`[x > 0]`).
+
+    ``grid=True`` gives ``n`` evenly spaced points instead of uniform draws.
+
+    >>> x, y = regression("abs", n=5, grid=True)
+    >>> x.ravel().tolist(), y.ravel().tolist()
+    ([-1.0, -0.5, 0.0, 0.5, 1.0], [1.0, 0.5, 0.0, 0.5, 1.0])
+    """
+    f = _TARGETS[choice("regression target", target, REGRESSION_TARGETS)]
+    n = integer_at_least("n", n, 2)
+    noise = _noise("noise", noise)
+    rng = rng_from(seed)
+    x = np.linspace(-1.0, 1.0, n) if grid else np.sort(rng.uniform(-1.0, 1.0, n))
+    y = f(x) + (noise * rng.standard_normal(n) if noise > 0 else 0.0)
+    return x[:, None], y[:, None]

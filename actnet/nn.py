@@ -1,0 +1,828 @@
+"""Layers and a multi-layer perceptron, with the backward pass beside each forward.
+
+A network is a list of layers. Every layer has ``forward(x)``, which remembers
+what ``backward`` needs, and ``backward(grad_y)``, which stores the gradients of
+its parameters in ``layer.grads`` and returns the gradient for its input.
+Parameters are live arrays: ``net.params[0][...] = W`` sets the first weights.
+
+>>> from actnet.data import xor
+>>> X, y = xor(200, seed=0)
+>>> net = MLP([2, 8, 1], activation="tanh", output="sigmoid", init="xavier_normal", seed=0)
+>>> history = net.fit(X, y, loss="bce", optimizer="adam", lr=0.05, epochs=200)
+>>> round(float(history.accuracy[-1]), 2)
+1.0
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from actnet._validate import float_array, integer_at_least, positive_number, real_number, rng_from
+from actnet.activations import Activation, get
+from actnet.init import initialize
+from actnet.losses import (
+    BinaryCrossEntropy,
+    BinaryCrossEntropyWithLogits,
+    Loss,
+    SoftmaxCrossEntropy,
+    get_loss,
+    softmax,
+)
+from actnet.optim import Optimizer, get_optimizer
+
+__all__ = [
+    "MLP",
+    "ActivationLayer",
+    "Dense",
+    "History",
+    "Layer",
+    "LayerOutput",
+    "Maxout",
+    "PReLU",
+    "Softmax",
+    "dead_fraction",
+    "saturated_fraction",
+]
+
+
+# ---------------------------------------------------------------------- layers
+class Layer:
+    """A layer: ``forward(x)``, ``backward(grad_y)``, ``params`` and ``grads``."""
+
+    #: True for layers that apply a non-linearity (recorded by :meth:`MLP.fit`).
+    is_nonlinearity = False
+
+    def __init__(self) -> None:
+        self.params: list[np.ndarray] = []
+        self.grads: list[np.ndarray] = []
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad_y: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class Dense(Layer):
+    r"""Affine map :math:`y = xW + b`, ``W`` of shape ``(n_in, n_out)``.
+
+    Backward: :math:`\partial L/\partial W = x^\top g`,
+    :math:`\partial L/\partial b = \sum_i g_i`, :math:`\partial L/\partial x = g W^\top`.
+
+    Parameters
+    ----------
+    n_in, n_out : int
+    init : str
+        An initialiser name from :mod:`actnet.init` (``"rai"`` also sets the biases).
+    bias_init : float
+        Constant initial bias.
+    rng : numpy.random.Generator or int, optional
+    init_scale : float, optional
+        Passed to the initialiser as ``scale``.
+    dtype : float64 (default) or float32
+    """
+
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        init: str = "he",
+        bias_init: float = 0.0,
+        rng: Any = None,
+        init_scale: float | None = None,
+        dtype: Any = np.float64,
+    ) -> None:
+        super().__init__()
+        self.n_in, self.n_out = n_in, n_out
+        self.W, self.b = initialize(init, n_in, n_out, rng, init_scale, bias_init, dtype)
+        self.params = [self.W, self.b]
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.W + self.b
+
+    def backward(self, grad_y):
+        self.grads = [self.x.T @ grad_y, grad_y.sum(axis=0)]
+        return grad_y @ self.W.T
+
+    @property
+    def name(self) -> str:
+        return f"Dense({self.n_in}->{self.n_out})"
+
+
+class ActivationLayer(Layer):
+    r"""Any registered activation, elementwise.
+
+    :math:`y = f(x)`, backward :math:`\partial L/\partial x = g\, f'(x)`.
+
+    Uses only ``act(x)`` and ``act.grad(x)``, so user-defined activations work too.
+    """
+
+    is_nonlinearity = True
+
+    def __init__(self, activation: str | Activation, **params: Any) -> None:
+        super().__init__()
+        self.act = get(activation, **params)
+
+    def forward(self, x):
+        self.preactivation = x
+        self.output = self.act(x)
+        return self.output
+
+    def backward(self, grad_y):
+        return grad_y * self.act.grad(self.preactivation)
+
+    @property
+    def name(self) -> str:
+        return self.act.name
+
+
+class PReLU(Layer):
+    r"""Parametric ReLU (He et al., 2015) with a trainable slope :math:`a`.
+
+    .. math::
+        y = \begin{cases} x & x > 0 \\ a x & x \le 0 \end{cases}, \qquad
+        \frac{\partial y}{\partial x} = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}, \qquad
+        \frac{\partial y}{\partial a} = \begin{cases} 0 & x > 0 \\ x & x \le 0 \end{cases}
+
+    ``shared=True``: one slope for the layer (``alpha`` has shape ``(1,)``);
+    otherwise one per unit (shape ``(n_units,)``).
+
+    >>> layer = PReLU(2, shared=False, alpha=0.25)
+    >>> layer.forward(np.array([[-4.0, 3.0]]))
+    array([[-1.,  3.]])
+    """
+
+    is_nonlinearity = True
+
+    def __init__(
+        self, n_units: int, shared: bool = True, alpha: float = 0.25, dtype: Any = np.float64
+    ) -> None:
+        super().__init__()
+        self.n_units = integer_at_least("n_units", n_units, 1)
+        self.shared = bool(shared)
+        self.alpha = np.full(1 if self.shared else self.n_units, real_number("alpha", alpha), dtype)
+        self.params = [self.alpha]
+
+    def forward(self, x):
+        self.preactivation = x
+        self.positive = x > 0
+        self.output = np.where(self.positive, x, self.alpha * x)
+        return self.output
+
+    def backward(self, grad_y):
+        grad_alpha = np.where(self.positive, 0.0, grad_y * self.preactivation).sum(axis=0)
+        self.grads = [np.atleast_1d(grad_alpha.sum()) if self.shared else grad_alpha]
+        return grad_y * np.where(self.positive, 1.0, self.alpha)
+
+    @property
+    def name(self) -> str:
+        return f"PReLU({'shared' if self.shared else 'per unit'})"
+
+
+class Maxout(Layer):
+    r"""Maxout (Goodfellow et al., 2013): the maximum of ``k`` affine pieces.
+
+    .. math:: y_j = \max_{p=1..k} \left(x W^{(p)} + b^{(p)}\right)_j
+
+    The gradient flows only through the winning piece (the first one on a tie).
+    ``W`` has shape ``(k, n_in, n_out)`` and ``b`` shape ``(k, n_out)``; each
+    piece is initialised like a :class:`Dense` layer.
+
+    >>> layer = Maxout(1, 1, k=2)
+    >>> layer.W[...] = [[[0.0]], [[1.0]]]; layer.b[...] = 0.0   # max(0, x) = relu
+    >>> layer.forward(np.array([[-2.0], [3.0]])).ravel()
+    array([0., 3.])
+    """
+
+    is_nonlinearity = True
+
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        k: int = 2,
+        init: str = "he",
+        bias_init: float = 0.0,
+        rng: Any = None,
+        init_scale: float | None = None,
+        dtype: Any = np.float64,
+    ) -> None:
+        super().__init__()
+        self.k = integer_at_least("maxout k (number of pieces)", k, 2)
+        self.n_in, self.n_out = n_in, n_out
+        rng = rng_from(rng)
+        pieces = [
+            initialize(init, n_in, n_out, rng, init_scale, bias_init, dtype) for _ in range(k)
+        ]
+        self.W = np.stack([W for W, _ in pieces])
+        self.b = np.stack([b for _, b in pieces])
+        self.params = [self.W, self.b]
+
+    def forward(self, x):
+        self.x = x
+        z = x @ self.W + self.b[:, None, :]  # (k, n, n_out)
+        self.winner = z.argmax(axis=0)
+        self.pieces = z
+        self.output = np.take_along_axis(z, self.winner[None], axis=0)[0]
+        return self.output
+
+    @property
+    def preactivation(self) -> np.ndarray:
+        """The ``k`` pieces before the maximum, shape ``(n, n_out, k)``."""
+        return self.pieces.transpose(1, 2, 0)
+
+    def backward(self, grad_y):
+        won = self.winner[None] == np.arange(self.k)[:, None, None]
+        grad_z = np.where(won, grad_y[None], 0.0)  # (k, n, n_out)
+        self.grads = [self.x.T @ grad_z, grad_z.sum(axis=1)]
+        return (grad_z @ self.W.transpose(0, 2, 1)).sum(axis=0)
+
+    @property
+    def name(self) -> str:
+        return f"Maxout({self.n_in}->{self.n_out}, k={self.k})"
+
+
+class Softmax(Layer):
+    r"""Row-wise softmax, :math:`y_c = e^{x_c} / \sum_d e^{x_d}`.
+
+    Backward: :math:`\partial L/\partial x = y \odot (g - \langle g, y\rangle)`.
+    With ``loss="softmax_cross_entropy"`` the network skips this backward and
+    uses the simpler :math:`(y - \text{target})/n` on the logits.
+    """
+
+    is_nonlinearity = True
+
+    def forward(self, x):
+        self.preactivation = x
+        self.output = softmax(x)
+        return self.output
+
+    def backward(self, grad_y):
+        y = self.output
+        return y * (grad_y - (grad_y * y).sum(axis=1, keepdims=True))
+
+
+# ------------------------------------------------------------ instrumentation
+def dead_fraction(outputs: np.ndarray) -> float:
+    """Fraction of units (columns) whose output is exactly 0 for every example (row).
+
+    A ReLU unit in that state gets no gradient from any example: it is dead.
+
+    >>> dead_fraction(np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 2.0]]))
+    0.3333333333333333
+    """
+    outputs = outputs.reshape(outputs.shape[0], -1)
+    return float(np.mean(np.all(outputs == 0, axis=0)))
+
+
+def saturated_fraction(
+    outputs: np.ndarray, bounds: tuple[float, float], eps: float = 0.01
+) -> float:
+    """Fraction of outputs (all examples, all units) within ``eps`` of ``bounds``.
+
+    >>> saturated_fraction(np.array([[0.995, 0.5], [0.001, 0.2]]), (0.0, 1.0))
+    0.5
+    """
+    lo, hi = bounds
+    return float(np.mean((outputs <= lo + eps) | (outputs >= hi - eps)))
+
+
+def _bounds(layer: Layer) -> tuple[float, float] | None:
+    """The finite limits of a bounded activation (sigmoid: (0, 1), tanh: (-1, 1)), else None."""
+    if not isinstance(layer, ActivationLayer):
+        return None
+    with np.errstate(all="ignore"):
+        lo, hi = (float(v) for v in layer.act(np.array([-np.inf, np.inf])))
+    return (lo, hi) if np.isfinite(lo) and np.isfinite(hi) and lo < hi else None
+
+
+@dataclass
+class LayerOutput:
+    """What one non-linear layer saw and produced, for every example."""
+
+    name: str
+    preactivation: np.ndarray
+    output: np.ndarray
+
+
+@dataclass
+class History:
+    """What :meth:`MLP.fit` recorded; row ``e`` is the state after ``e`` epochs (row 0: at init).
+
+    Attributes
+    ----------
+    epoch : ndarray (rows,)
+        ``0, 1, ..., epochs`` (shorter if the run diverged).
+    loss : ndarray (rows,)
+        Training loss on the whole training set.
+    accuracy : ndarray (rows,)
+        Training accuracy (NaN for a regression loss).
+    grad_norm : ndarray (rows, n_param_layers) or None
+        Euclidean norm of the full-batch gradient of each layer's parameters
+        (columns named by ``param_layer_names``). Recorded with ``record=True``.
+    dead_fraction, saturated_fraction, preact_mean, preact_std : ndarray or None
+        Shape (rows, n_nonlinear_layers).
+        Per non-linear layer (columns named by ``nonlinear_layer_names``): the
+        fraction of units whose output is 0 on every example; the fraction of
+        outputs within ``saturation_eps`` of the bounds of a bounded activation
+        (NaN for unbounded ones); mean and standard deviation of the
+        pre-activations over all examples and units. Recorded with ``record=True``.
+    prelu_slopes : list of ndarray (rows, n_slopes)
+        One per PReLU layer. Recorded with ``record=True``.
+    diverged : bool
+        True if the loss became NaN or infinite; training then stopped.
+    diverged_at_epoch : int or None
+        The epoch during which it did (its row holds the non-finite loss).
+    """
+
+    epoch: np.ndarray
+    loss: np.ndarray
+    accuracy: np.ndarray
+    grad_norm: np.ndarray | None = None
+    dead_fraction: np.ndarray | None = None
+    saturated_fraction: np.ndarray | None = None
+    preact_mean: np.ndarray | None = None
+    preact_std: np.ndarray | None = None
+    prelu_slopes: list[np.ndarray] = field(default_factory=list)
+    param_layer_names: list[str] = field(default_factory=list)
+    nonlinear_layer_names: list[str] = field(default_factory=list)
+    diverged: bool = False
+    diverged_at_epoch: int | None = None
+
+
+_PER_LAYER_KEYS = ("grad_norm", "dead_fraction", "saturated_fraction", "preact_mean", "preact_std")
+
+
+class _Recorder:
+    """Collects one row of :class:`History` per snapshot of the network."""
+
+    def __init__(self, net: MLP, record: bool, eps: float) -> None:
+        self.net, self.record, self.eps = net, record, eps
+        self.rows: list[dict[str, Any]] = []
+        self.nonlinear = [layer for layer in net.layers if layer.is_nonlinearity]
+        self.bounds = [_bounds(layer) for layer in self.nonlinear]
+        self.prelus = [layer for layer in net.layers if isinstance(layer, PReLU)]
+
+    def snapshot(self, loss: float, accuracy: float, grads: list[np.ndarray] | None) -> None:
+        row: dict[str, Any] = {"loss": loss, "accuracy": accuracy}
+        if self.record:
+            row["grad_norm"] = self.net.gradient_norms_by_layer(grads) if grads else None
+            row["dead_fraction"] = [dead_fraction(layer.output) for layer in self.nonlinear]
+            row["saturated_fraction"] = [
+                np.nan if b is None else saturated_fraction(layer.output, b, self.eps)
+                for layer, b in zip(self.nonlinear, self.bounds, strict=True)
+            ]
+            row["preact_mean"] = [float(layer.preactivation.mean()) for layer in self.nonlinear]
+            row["preact_std"] = [float(layer.preactivation.std()) for layer in self.nonlinear]
+            row["prelu_slopes"] = [layer.alpha.astype(np.float64) for layer in self.prelus]
+        self.rows.append(row)
+
+    def diverged_row(self, loss: float) -> None:
+        self.rows.append({"loss": loss, "accuracy": np.nan})
+
+    def history(self, diverged_at: int | None) -> History:
+        rows = self.rows
+        n_rows = len(rows)
+        hist = History(
+            epoch=np.arange(n_rows),
+            loss=np.array([r["loss"] for r in rows], dtype=np.float64),
+            accuracy=np.array([r["accuracy"] for r in rows], dtype=np.float64),
+            param_layer_names=[layer.name for layer in self.net.layers if layer.params],
+            nonlinear_layer_names=[layer.name for layer in self.nonlinear],
+            diverged=diverged_at is not None,
+            diverged_at_epoch=diverged_at,
+        )
+        if self.record:
+            n_cols = {"grad_norm": len(hist.param_layer_names)}
+            for key in _PER_LAYER_KEYS:
+                table = np.full((n_rows, n_cols.get(key, len(self.nonlinear))), np.nan)
+                for i, row in enumerate(rows):
+                    if row.get(key) is not None:  # None in a diverged row
+                        table[i] = row[key]
+                setattr(hist, key, table)
+            for j, layer in enumerate(self.prelus):
+                slopes = np.full((n_rows, layer.alpha.size), np.nan)
+                for i, row in enumerate(rows):
+                    if "prelu_slopes" in row:
+                        slopes[i] = row["prelu_slopes"][j]
+                hist.prelu_slopes.append(slopes)
+        return hist
+
+
+class _ProgressLine:
+    """One line of text, rewritten in place (``\\r``), at most ten times a second."""
+
+    def __init__(self, total: int, enabled: bool, stream: Any = None) -> None:
+        self.total, self.enabled = total, enabled
+        self.stream = stream if stream is not None else sys.stdout
+        self.last = 0.0
+
+    def update(self, epoch: int, loss: float, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        if not force and now - self.last < 0.1:
+            return
+        self.last = now
+        filled = int(30 * epoch / self.total)
+        bar = "#" * filled + "-" * (30 - filled)
+        self.stream.write(
+            f"\repoch {epoch:>{len(str(self.total))}}/{self.total} [{bar}] loss {loss:.4g}"
+        )
+        self.stream.flush()
+
+    def close(self, epoch: int, loss: float) -> None:
+        if self.enabled:
+            self.update(epoch, loss, force=True)
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+# --------------------------------------------------------------------- network
+def _per_layer(value: Any, n: int, what: str) -> list[Any]:
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ValueError(f"{what} has {len(value)} entries for {n} hidden layers")
+        return list(value)
+    return [value] * n
+
+
+class MLP:
+    """A multi-layer perceptron: dense layers with a non-linearity after each.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        ``[n_inputs, hidden_1, ..., n_outputs]``.
+    activation : str, Activation or list of them
+        Hidden activation, one for all hidden layers or one per hidden layer.
+        Any registered name (built-in or from :func:`actnet.register`) or an
+        :class:`~actnet.Activation`. Two names build special layers:
+        ``"prelu"`` a :class:`PReLU` with a trainable slope, ``"maxout"`` a
+        :class:`Maxout` layer of ``maxout_k`` pieces (instead of dense + activation).
+    output : str or Activation
+        Output activation: ``"identity"`` (regression, logits), ``"sigmoid"``
+        (binary classification), ``"softmax"``, or any registered activation.
+    init : str
+        Weight initialiser (see :mod:`actnet.init`); ``init_scale`` is its ``scale``.
+    bias_init : float
+        Constant initial bias of every layer (ignored by ``init="rai"``).
+    seed : int or numpy.random.Generator
+        Everything random in the construction comes from it.
+    maxout_k : int
+        Pieces per maxout unit (>= 2).
+    prelu_shared, prelu_alpha :
+        One slope per layer or per unit; its initial value.
+    dtype :
+        ``np.float64`` (default) or ``np.float32``.
+
+    Examples
+    --------
+    >>> net = MLP([2, 16, 16, 1], activation="relu", output="sigmoid", seed=0)
+    >>> [p.shape for p in net.params]
+    [(2, 16), (16,), (16, 16), (16,), (16, 1), (1,)]
+    >>> net.forward(np.zeros((3, 2))).shape
+    (3, 1)
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activation: str | Activation | Sequence[str | Activation] = "relu",
+        output: str | Activation = "identity",
+        init: str = "he",
+        bias_init: float = 0.0,
+        init_scale: float | None = None,
+        seed: Any = 0,
+        maxout_k: int = 2,
+        prelu_shared: bool = True,
+        prelu_alpha: float = 0.25,
+        dtype: Any = np.float64,
+    ) -> None:
+        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+            raise TypeError(f"sizes must be a list of layer widths, got {sizes!r}")
+        sizes = [integer_at_least("every layer size", s, 1) for s in sizes]
+        if len(sizes) < 2:
+            raise ValueError(f"sizes needs at least an input and an output size, got {sizes}")
+        dtype = np.dtype(dtype)
+        if dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be float32 or float64, got {dtype}")
+        rng = rng_from(seed)
+        hidden = _per_layer(activation, len(sizes) - 2, "activation")
+        layers: list[Layer] = []
+        for n_in, n_out, act in zip(sizes[:-2], sizes[1:-1], hidden, strict=True):
+            if isinstance(act, str) and act.strip().lower() == "maxout":
+                layers.append(
+                    Maxout(n_in, n_out, maxout_k, init, bias_init, rng, init_scale, dtype)
+                )
+                continue
+            layers.append(Dense(n_in, n_out, init, bias_init, rng, init_scale, dtype))
+            if isinstance(act, str) and act.strip().lower() == "prelu":
+                layers.append(PReLU(n_out, prelu_shared, prelu_alpha, dtype))
+            else:
+                layers.append(ActivationLayer(act))
+        layers.append(Dense(sizes[-2], sizes[-1], init, bias_init, rng, init_scale, dtype))
+        if isinstance(output, str) and output.strip().lower() == "softmax":
+            layers.append(Softmax())
+        elif not (isinstance(output, str) and output.strip().lower() in ("identity", "linear")):
+            layers.append(ActivationLayer(output))
+        self._set_layers(layers, sizes[0], sizes[-1], dtype)
+
+    @classmethod
+    def from_layers(cls, layers: Sequence[Layer], dtype: Any = None) -> MLP:
+        """A network made of the given layers, in order.
+
+        >>> net = MLP.from_layers([Dense(1, 4, rng=0), PReLU(4), Maxout(4, 1, k=3, rng=0)])
+        >>> net.n_inputs, net.n_outputs, len(net.params)
+        (1, 1, 5)
+        """
+        sized = [layer for layer in layers if hasattr(layer, "n_in")]
+        if not sized:
+            raise ValueError("a network needs at least one Dense or Maxout layer")
+        for a, b in zip(sized[:-1], sized[1:], strict=True):
+            if a.n_out != b.n_in:
+                raise ValueError(
+                    f"{a.name} gives {a.n_out} outputs but {b.name} expects {b.n_in} inputs"
+                )
+        net = cls.__new__(cls)
+        dtype = sized[0].W.dtype if dtype is None else np.dtype(dtype)
+        net._set_layers(list(layers), sized[0].n_in, sized[-1].n_out, dtype)
+        return net
+
+    def _set_layers(self, layers: list[Layer], n_inputs: int, n_outputs: int, dtype: Any) -> None:
+        self.layers = layers
+        self.n_inputs, self.n_outputs, self.dtype = n_inputs, n_outputs, np.dtype(dtype)
+        self.params: list[np.ndarray] = [p for layer in layers for p in layer.params]
+
+    def __repr__(self) -> str:
+        return f"MLP([{', '.join(layer.name for layer in self.layers)}])"
+
+    # ------------------------------------------------------------ forward pass
+    def _check_X(self, X: Any) -> np.ndarray:
+        X = float_array("X", X, self.dtype)
+        if X.ndim == 1 and self.n_inputs == 1:
+            X = X[:, None]
+        if X.ndim != 2 or X.shape[1] != self.n_inputs:
+            raise ValueError(
+                f"X has shape {X.shape} but the first layer expects shape (n, {self.n_inputs})"
+            )
+        return X
+
+    def _forward(self, X: np.ndarray) -> np.ndarray:
+        for layer in self.layers:
+            X = layer.forward(X)
+        return X
+
+    def forward(self, X: Any) -> np.ndarray:
+        """The network's output for every row of ``X`` (shape ``(n, n_outputs)``)."""
+        return self._forward(self._check_X(X))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Same as :meth:`forward`: probabilities for a sigmoid/softmax output, values otherwise."""
+        return self.forward(X)
+
+    def predict_labels(self, X: Any) -> np.ndarray:
+        """Class labels: argmax for several outputs; otherwise output > 0.5 (sigmoid) or > 0."""
+        out = self.forward(X)
+        if out.shape[1] > 1:
+            return out.argmax(axis=1)
+        last = self.layers[-1]
+        threshold = 0.5 if isinstance(last, ActivationLayer) and last.act.name == "sigmoid" else 0.0
+        return (out[:, 0] > threshold).astype(int)
+
+    def layer_outputs(self, X: Any) -> list[LayerOutput]:
+        """Pre-activations and outputs of every non-linear layer, for every row of ``X``.
+
+        >>> net = MLP([2, 3, 1], activation="relu", seed=0)
+        >>> [(o.name, o.preactivation.shape) for o in net.layer_outputs(np.ones((5, 2)))]
+        [('relu', (5, 3))]
+        """
+        self.forward(X)
+        return [
+            LayerOutput(layer.name, layer.preactivation.copy(), layer.output.copy())
+            for layer in self.layers
+            if layer.is_nonlinearity
+        ]
+
+    # --------------------------------------------------------------- the loss
+    def _check_y(self, y: Any, loss: Loss, n: int) -> np.ndarray:
+        y = float_array("y", y, self.dtype)
+        expected = (n, self.n_outputs)
+        if isinstance(loss, SoftmaxCrossEntropy) and y.ndim == 1 and y.shape[0] == n:
+            labels = y.astype(np.int64)
+            if np.any(labels != y) or np.any(labels < 0) or np.any(labels >= self.n_outputs):
+                raise ValueError(
+                    f"class labels must be integers in [0, {self.n_outputs}) for "
+                    f"{self.n_outputs} outputs; got values in [{y.min()}, {y.max()}]"
+                )
+            return np.eye(self.n_outputs, dtype=self.dtype)[labels]
+        given = y.shape
+        if y.ndim == 1 and self.n_outputs == 1:
+            y = y[:, None]
+        if y.shape != expected:
+            raise ValueError(f"y has shape {given} but the network's output has shape {expected}")
+        return y
+
+    def _head(self, loss: Loss) -> tuple[Loss, int]:
+        """The loss to apply and how many layers to backpropagate through.
+
+        A sigmoid output with binary cross-entropy, or a softmax output with
+        softmax cross-entropy, is differentiated on the logits: stable and exact.
+        """
+        last = self.layers[-1]
+        n = len(self.layers)
+        if isinstance(loss, BinaryCrossEntropy):
+            if isinstance(last, ActivationLayer) and last.act.name == "sigmoid":
+                return BinaryCrossEntropyWithLogits(), n - 1
+        if isinstance(loss, SoftmaxCrossEntropy) and isinstance(last, Softmax):
+            return loss, n - 1
+        return loss, n
+
+    def _loss_on_output(
+        self, loss: Loss, out: np.ndarray, Y: np.ndarray
+    ) -> tuple[Loss, int, float, np.ndarray]:
+        head, n_back = self._head(loss)
+        logits = self.layers[n_back].preactivation if n_back < len(self.layers) else out
+        return head, n_back, head.value(logits, Y), logits
+
+    def _backward(
+        self, head: Loss, n_back: int, logits: np.ndarray, Y: np.ndarray
+    ) -> list[np.ndarray]:
+        grad = head.grad(logits, Y)
+        for layer in reversed(self.layers[:n_back]):
+            grad = layer.backward(grad)
+        for layer in self.layers[n_back:]:
+            layer.grads = [np.zeros_like(p) for p in layer.params]
+        return [g for layer in self.layers for g in layer.grads]
+
+    def _loss_and_grads(
+        self, X: np.ndarray, Y: np.ndarray, loss: Loss
+    ) -> tuple[float, list[np.ndarray], np.ndarray]:
+        out = self._forward(X)
+        head, n_back, value, logits = self._loss_on_output(loss, out, Y)
+        return value, self._backward(head, n_back, logits, Y), out
+
+    def loss_and_grads(
+        self, X: Any, y: Any, loss: str | Loss = "mse"
+    ) -> tuple[float, list[np.ndarray]]:
+        """The loss on ``(X, y)`` and its gradients, aligned with :attr:`params`.
+
+        Parameters
+        ----------
+        X : array (n, n_inputs)
+        y : array (n, n_outputs), or (n,) for one output or integer class labels
+        loss : str or Loss
+            ``"mse"``, ``"bce"``, ``"bce_with_logits"``, ``"softmax_cross_entropy"``.
+
+        Examples
+        --------
+        >>> net = MLP([2, 3, 1], seed=0)
+        >>> value, grads = net.loss_and_grads(np.ones((4, 2)), np.zeros(4), loss="mse")
+        >>> [g.shape == p.shape for g, p in zip(grads, net.params)]
+        [True, True, True, True]
+        """
+        loss = get_loss(loss)
+        X = self._check_X(X)
+        Y = self._check_y(y, loss, X.shape[0])
+        value, grads, _ = self._loss_and_grads(X, Y, loss)
+        return value, grads
+
+    def gradient_norms_by_layer(self, grads: Sequence[np.ndarray]) -> list[float]:
+        """Euclidean norm of the gradients of each layer that has parameters."""
+        norms, i = [], 0
+        for layer in self.layers:
+            if layer.params:
+                k = len(layer.params)
+                norms.append(
+                    float(np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads[i : i + k])))
+                )
+                i += k
+        return norms
+
+    @staticmethod
+    def _accuracy(loss: Loss, out: np.ndarray, Y: np.ndarray) -> float:
+        if isinstance(loss, SoftmaxCrossEntropy):
+            return float(np.mean(out.argmax(axis=1) == Y.argmax(axis=1)))
+        if isinstance(loss, BinaryCrossEntropyWithLogits):
+            return float(np.mean((out > 0) == (Y > 0.5)))
+        if isinstance(loss, BinaryCrossEntropy):
+            return float(np.mean((out > 0.5) == (Y > 0.5)))
+        return float("nan")
+
+    # ----------------------------------------------------------------- training
+    def fit(
+        self,
+        X: Any,
+        y: Any,
+        loss: str | Loss = "mse",
+        optimizer: str | Optimizer = "sgd",
+        lr: float | None = None,
+        epochs: int = 100,
+        batch_size: int | None = None,
+        seed: Any = 0,
+        record: bool = False,
+        saturation_eps: float = 0.01,
+        progress: bool = False,
+        **optimizer_options: Any,
+    ) -> History:
+        """Train on ``(X, y)``; return the :class:`History` (row 0 is the state before training).
+
+        Parameters
+        ----------
+        X, y, loss :
+            As for :meth:`loss_and_grads`.
+        optimizer : str or Optimizer
+            ``"sgd"``, ``"momentum"``, ``"adam"``, or an :class:`~actnet.optim.Optimizer`
+            (then ``lr`` must be None). ``optimizer_options`` (e.g. ``momentum=0.9``)
+            go to its constructor.
+        lr : float, optional
+            Learning rate, > 0. Default: the optimiser's own (0.01 for ``"sgd"``
+            and ``"momentum"``, 0.001 for ``"adam"``).
+        epochs : int
+            Passes over the data, >= 1.
+        batch_size : int, optional
+            Examples per step; ``None`` (default) is full-batch gradient descent.
+        seed : int
+            Seed of the shuffling of mini-batches.
+        record : bool
+            Also record, per epoch, gradient norms, dead and saturated fractions,
+            pre-activation statistics and PReLU slopes. Loss and accuracy are
+            always recorded, on the whole training set; with mini-batches that
+            costs one extra pass per epoch (forward and, with ``record``, backward).
+        saturation_eps : float
+            Distance to a bound below which a sigmoid/tanh output counts as saturated.
+        progress : bool
+            Show a progress bar on one line, rewritten in place. Off by default.
+
+        Returns
+        -------
+        History
+            If the loss becomes NaN or infinite, training stops and
+            ``history.diverged`` is True, with ``history.diverged_at_epoch``.
+        """
+        loss = get_loss(loss)
+        X = self._check_X(X)
+        Y = self._check_y(y, loss, X.shape[0])
+        if lr is not None:
+            lr = positive_number("lr", lr)
+        opt = get_optimizer(optimizer, lr, **optimizer_options)
+        epochs = integer_at_least("epochs", epochs, 1)
+        n = X.shape[0]
+        batch = n if batch_size is None else min(integer_at_least("batch_size", batch_size, 1), n)
+        saturation_eps = positive_number("saturation_eps", saturation_eps)
+        rng = rng_from(seed)
+        recorder = _Recorder(self, bool(record), saturation_eps)
+        bar = _ProgressLine(epochs, progress)
+        diverged_at = None
+        # overflow in a diverging run is detected from the loss, not reported as a warning
+        with np.errstate(all="ignore"):
+            for epoch in range(epochs + 1):
+                if batch == n and epoch < epochs:
+                    value, grads, out = self._loss_and_grads(X, Y, loss)
+                else:
+                    value, grads, out = self._snapshot_pass(X, Y, loss, record)
+                if not np.isfinite(value):
+                    recorder.diverged_row(value)
+                    diverged_at = epoch
+                    break
+                recorder.snapshot(value, self._accuracy(loss, out, Y), grads)
+                bar.update(epoch, value)
+                if epoch == epochs:
+                    break
+                if batch == n:
+                    opt.step(self.params, grads)
+                    continue
+                order = rng.permutation(n)
+                for start in range(0, n, batch):
+                    idx = order[start : start + batch]
+                    value, grads, _ = self._loss_and_grads(X[idx], Y[idx], loss)
+                    if not np.isfinite(value):
+                        break
+                    opt.step(self.params, grads)
+                if not np.isfinite(value):
+                    recorder.diverged_row(value)
+                    diverged_at = epoch + 1
+                    break
+        history = recorder.history(diverged_at)
+        bar.close(int(history.epoch[-1]), float(history.loss[-1]))
+        return history
+
+    def _snapshot_pass(self, X: np.ndarray, Y: np.ndarray, loss: Loss, with_grads: bool):
+        if with_grads:
+            return self._loss_and_grads(X, Y, loss)
+        out = self._forward(X)
+        return self._loss_on_output(loss, out, Y)[2], None, out
