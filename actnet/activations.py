@@ -114,25 +114,49 @@ def _relu(x):
     return np.maximum(x, 0.0)
 
 
+def _with_nan(x, g):
+    """``g`` with NaN wherever ``x`` is NaN (a comparison alone would give 0 there)."""
+    nan = np.isnan(x)
+    if nan.any():
+        g[nan] = np.nan
+    return g
+
+
 def _relu_grad(x):
-    # heaviside(x, 0) is 0 at x = 0 (PyTorch's convention) and propagates NaN.
-    return np.heaviside(x, 0.0)
+    # 0 at x = 0, PyTorch's convention
+    return _with_nan(x, (x > 0).astype(x.dtype))
 
 
 def _leaky_relu(x, alpha):
-    return np.where(x > 0, x, alpha * x)
+    # max(x, 0) + alpha min(x, 0): plain arithmetic, faster than np.where
+    out = np.minimum(x, 0.0)
+    if alpha == 0:  # 0 * -inf would be NaN
+        out.fill(0.0)
+    else:
+        out *= alpha
+    out += np.maximum(x, 0.0)
+    return out
 
 
 def _leaky_relu_grad(x, alpha):
-    return alpha + (1.0 - alpha) * np.heaviside(x, 0.0)
+    g = (x > 0).astype(x.dtype)
+    g *= 1.0 - alpha
+    g += alpha
+    return _with_nan(x, g)
 
 
 def _elu(x, alpha):
-    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+    out = np.expm1(np.minimum(x, 0.0))
+    out *= alpha
+    out += np.maximum(x, 0.0)
+    return out
 
 
 def _elu_grad(x, alpha):
-    return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0)))
+    g = np.exp(np.minimum(x, 0.0))
+    g *= alpha
+    np.copyto(g, 1.0, where=x > 0)
+    return g
 
 
 def _selu(x):
@@ -283,7 +307,10 @@ class Activation:
     def _apply(self, function: ArrayFunction, x: Any, what: str) -> np.ndarray:
         arr = _as_float_array(x)
         with np.errstate(all="ignore"):
-            out = function(arr, **self.params)
+            # 1-d at least, so that the formulas may work in place on arrays, never on scalars
+            out = function(arr.reshape(1) if arr.ndim == 0 else arr, **self.params)
+        if arr.ndim == 0:
+            out = np.asarray(out).reshape(())
         out = np.asarray(out)
         if out.shape != arr.shape:
             try:
