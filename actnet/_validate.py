@@ -21,16 +21,6 @@ def float_array(name: str, value: Any, dtype: Any = np.float64, finite: bool = T
     return arr
 
 
-def positive_number(name: str, value: Any) -> float:
-    """``value`` as a float, which must be finite and > 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {value!r}")
-    value = float(value)
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value}")
-    return value
-
-
 def real_number(name: str, value: Any) -> float:
     """``value`` as a finite float."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -38,6 +28,14 @@ def real_number(name: str, value: Any) -> float:
     value = float(value)
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def positive_number(name: str, value: Any) -> float:
+    """``value`` as a float, which must be finite and > 0."""
+    value = real_number(name, value)
+    if value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {value}")
     return value
 
 

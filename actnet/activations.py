@@ -20,12 +20,14 @@ Numerical conventions, shared by every built-in activation:
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from actnet._validate import positive_number as _positive
+from actnet._validate import real_number as _real
 
 __all__ = [
     "Activation",
@@ -222,22 +224,6 @@ def _mish_grad(x):
 
 
 # ------------------------------------------------------------- parameter checks
-def _real(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
-
-
-def _positive(name: str, value: Any) -> float:
-    value = _real(name, value)
-    if value <= 0:
-        raise ValueError(f"{name} must be > 0, got {value}")
-    return value
-
-
 def _approximate(name: str, value: Any) -> str:
     if value not in ("none", "tanh"):
         raise ValueError(f'{name} must be "none" or "tanh", got {value!r}')
