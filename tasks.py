@@ -103,13 +103,19 @@ def _execute() -> None:
             kernel_name="python3",
             resources={"metadata": {"path": str(path.parent)}},
             store_widget_state=True,
+            # no timestamps: re-executing an unchanged chapter leaves its file unchanged
+            record_timing=False,
         ).execute()
+        for cell in notebook.cells:
+            cell.metadata.pop("execution", None)
         nbformat.write(notebook, path)
 
 
 def lab() -> None:
     ensure_environment("requirements.txt")
-    run(BIN / "jupyter", "lab", "book")
+    # containers often run as root, which JupyterLab refuses without being told
+    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    run(BIN / "jupyter", "lab", "book", *as_root, *sys.argv[2:])
 
 
 COMMANDS = {"book": book, "test": test, "execute": execute, "lab": lab, "_execute": _execute}

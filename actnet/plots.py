@@ -67,7 +67,9 @@ def gallery(
         params = ", ".join(f"{k}={v}" for k, v in act.params.items())
         ax.set_title(act.name + (f" ({params})" if params else ""), fontsize=10)
         ax.set_ylim(-2.0, 4.0)
-        ax.set_xlabel("x")
+        ax.set_xlabel("$x$")
+    for ax in axes[::ncols]:
+        ax.set_ylabel("$f(x)$ and $f'(x)$")
     for ax in axes[len(acts) :]:
         ax.set_visible(False)
     axes[0].legend(loc="upper left", fontsize=8, frameon=False)

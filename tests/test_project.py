@@ -1,6 +1,9 @@
 """Facts about the project's set-up that a newcomer relies on."""
 
+import configparser
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import tomllib
@@ -66,3 +69,31 @@ def test_every_toc_entry_exists_and_every_chapter_is_listed():
         assert (ROOT / f"{name}.ipynb").exists() or (ROOT / f"{name}.md").exists(), name
     notebooks = {p.with_suffix("").relative_to(ROOT).as_posix() for p in ROOT.glob("book/*.ipynb")}
     assert notebooks <= set(files)
+
+
+def test_ci_script_stops_at_the_first_failure_and_runs_the_test_command():
+    script = (ROOT / ".ci" / "run").read_text()
+    assert "set -euo pipefail" in script
+    assert script.rstrip().endswith("python3 tasks.py test")
+
+
+def test_notebooks_are_compared_strictly_not_laxly():
+    tasks = (ROOT / "tasks.py").read_text()
+    assert '"--nbval"' in tasks and "--nbval-current-env" in tasks
+    assert "--nbval-lax" not in tasks
+
+
+def test_nbval_sanitizer_never_masks_a_number():
+    config = configparser.ConfigParser()
+    config.read(ROOT / "book" / "nbval-sanitize.cfg")
+    printed = "(array([0., 0., 3.]), array([0., 0., 1.]))\n0.25\n12\n[1.0507, -1.7581]"
+    for section in config.sections():
+        assert re.sub(config[section]["regex"], config[section]["replace"], printed) == printed
+
+
+def test_code_is_ruff_clean_and_formatted():
+    for command in (["check", "--no-cache"], ["format", "--check", "--no-cache"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *command, ROOT], capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
