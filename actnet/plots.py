@@ -8,7 +8,27 @@ import numpy as np
 
 from actnet.activations import Activation, available, get
 
-__all__ = ["OKABE_ITO", "gallery"]
+__all__ = [
+    "OKABE_ITO",
+    "activation",
+    "bias_kick",
+    "born_dead",
+    "convergence_race",
+    "cost",
+    "dying_relu",
+    "gallery",
+    "linear_collapse",
+    "maxout_fit",
+    "playground",
+    "prelu_slopes",
+    "relu_approximation",
+    "relu_step",
+    "report_card",
+    "saturation",
+    "separability",
+    "vanishing_gradients",
+    "zigzag",
+]
 
 # Okabe and Ito's palette, distinguishable with every common colour-vision deficiency.
 OKABE_ITO = [
@@ -23,12 +43,40 @@ OKABE_ITO = [
 ]
 
 
+_REFERENCE = "0.55"  # grey for reference lines: visible on light and dark backgrounds
+
+
 def _pieces(x: np.ndarray, kinks: Sequence[float]) -> list[np.ndarray]:
     """Index arrays of ``x`` split at the kinks (kinks themselves left out), so a jump
     is not drawn as a line."""
     keep = ~np.isin(x, kinks)
     edges = np.searchsorted(x, sorted(kinks))
     return [p[keep[p]] for p in np.split(np.arange(x.size), edges) if keep[p].any()]
+
+
+def _activation_title(act: Activation) -> str:
+    params = ", ".join(f"{k}={v}" for k, v in act.params.items())
+    return act.name + (f" ({params})" if params else "")
+
+
+def _activation_panel(ax, act: Activation, x: np.ndarray) -> None:
+    """Value (solid) and derivative (dashed, split at kinks, kink values dotted)."""
+    ax.axhline(0.0, color=_REFERENCE, lw=0.8)
+    ax.axvline(0.0, color=_REFERENCE, lw=0.8)
+    ax.plot(x, act(x), color=OKABE_ITO[0], lw=2, label="value $f(x)$")
+    grad = act.grad(x)
+    for k, piece in enumerate(_pieces(x, act.kinks)):
+        ax.plot(
+            x[piece],
+            grad[piece],
+            color=OKABE_ITO[1],
+            lw=1.8,
+            ls="--",
+            label="derivative $f'(x)$" if k == 0 else None,
+        )
+    for kink in act.kinks:
+        ax.plot([kink], [act.grad(kink)], "o", color=OKABE_ITO[1], ms=4)
+    ax.set_ylim(-2.0, 4.0)
 
 
 def gallery(
@@ -49,28 +97,404 @@ def gallery(
     fig = Figure(figsize=(2.6 * ncols, 2.3 * nrows), layout="constrained")
     axes = fig.subplots(nrows, ncols, sharex=True, squeeze=False).ravel()
     for ax, act in zip(axes, acts):
-        value, grad = act(x), act.grad(x)
-        ax.axhline(0.0, color="0.8", lw=0.8)
-        ax.axvline(0.0, color="0.8", lw=0.8)
-        ax.plot(x, value, color=OKABE_ITO[0], lw=2, label="value $f(x)$")
-        for k, piece in enumerate(_pieces(x, act.kinks)):
-            ax.plot(
-                x[piece],
-                grad[piece],
-                color=OKABE_ITO[1],
-                lw=1.8,
-                ls="--",
-                label="derivative $f'(x)$" if k == 0 else None,
-            )
-        for kink in act.kinks:
-            ax.plot([kink], [act.grad(kink)], "o", color=OKABE_ITO[1], ms=4)
-        params = ", ".join(f"{k}={v}" for k, v in act.params.items())
-        ax.set_title(act.name + (f" ({params})" if params else ""), fontsize=10)
-        ax.set_ylim(-2.0, 4.0)
+        _activation_panel(ax, act, x)
+        ax.set_title(_activation_title(act), fontsize=10)
         ax.set_xlabel("$x$")
     for ax in axes[::ncols]:
         ax.set_ylabel("$f(x)$ and $f'(x)$")
     for ax in axes[len(acts) :]:
         ax.set_visible(False)
     axes[0].legend(loc="upper left", fontsize=8, frameon=False)
+    return fig
+
+
+# ------------------------------------------------------------ experiment figures
+# One function per experiment in :mod:`actnet.experiments`, named like it: each
+# takes the result (a frozen dataclass) and draws it, computing nothing but
+# indexing. The figure background is opaque, lines avoid black and pure white,
+# so every figure reads on light and dark pages alike.
+
+
+def _figure(fig, figsize: tuple[float, float]):
+    """The figure to draw into: ``fig`` itself, or a new constrained-layout one."""
+    from matplotlib.figure import Figure
+
+    if fig is None:
+        fig = Figure(figsize=figsize, layout="constrained")
+    return fig
+
+
+def _labels(ax, xlabel: str, ylabel: str, title: str) -> None:
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+
+
+def _as_list(result) -> list:
+    return list(result) if isinstance(result, (list, tuple)) else [result]
+
+
+def _log_ticks(ax, values) -> None:
+    """A log x axis ticked at the values drawn (the minor ticks' labels would overlap)."""
+    ax.set_xscale("log")
+    ax.minorticks_off()
+    ax.set_xticks(list(values), [f"{v:g}" for v in values])
+
+
+def _colour(i: int) -> str:
+    # black (index 6) would vanish on a dark page: skip it
+    usable = [c for c in OKABE_ITO if c != "#000000"]
+    return usable[i % len(usable)]
+
+
+def activation(act: str | Activation, x: np.ndarray | None = None, fig=None):
+    """One activation's value (solid) and derivative (dashed) on one panel."""
+    act = get(act)
+    x = np.linspace(-4.0, 4.0, 401) if x is None else np.asarray(x, dtype=float)
+    fig = _figure(fig, (4.5, 3.2))
+    ax = fig.subplots()
+    _activation_panel(ax, act, x)
+    _labels(ax, "input $x$", "$f(x)$ and $f'(x)$", _activation_title(act))
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    return fig
+
+
+def linear_collapse(result, fig=None):
+    """Outputs of the stacked linear layers against those of their single product matrix."""
+    fig = _figure(fig, (4.0, 3.6))
+    ax = fig.subplots()
+    stacked = np.ravel(result.stacked_outputs)
+    collapsed = np.ravel(result.collapsed_outputs)
+    lo, hi = float(min(stacked.min(), collapsed.min())), float(max(stacked.max(), collapsed.max()))
+    ax.plot([lo, hi], [lo, hi], color=_REFERENCE, lw=1, label="identity line $y = x$")
+    ax.scatter(collapsed, stacked, s=6, color=OKABE_ITO[0], alpha=0.6, label="one input")
+    _labels(
+        ax,
+        "output of the product matrix $W x$",
+        "output of the stacked layers",
+        f"{len(result.weights)} linear layers equal one matrix "
+        f"(largest gap {result.max_difference:.1e})",
+    )
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    return fig
+
+
+def relu_step(result, fig=None):
+    """``relu(k x) - relu(k x - 1)`` for each sharpness ``k``, beside a sigmoid of the same slope."""
+    fig = _figure(fig, (5.0, 3.4))
+    ax = fig.subplots()
+    for i, (k, step) in enumerate(zip(result.sharpness, result.steps)):
+        ax.plot(result.x, step, color=_colour(i), lw=2, label=f"ReLU step, $k = {k:g}$")
+    ax.plot(result.x, result.sigmoid, color=_REFERENCE, lw=1.5, ls="--", label="sigmoid$(4x - 2)$")
+    _labels(ax, "input $x$", "output", "Two ReLUs subtracted make a step")
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    return fig
+
+
+def relu_approximation(result, fig=None):
+    """Each fit beside the target, and the largest error against the number of hidden units."""
+    fig = _figure(fig, (8.0, 3.2))
+    left, right = fig.subplots(1, 2)
+    left.plot(result.x, result.y, color=_REFERENCE, lw=3, label="target")
+    for i, (width, fit) in enumerate(zip(result.widths, result.fits)):
+        left.plot(result.x, fit, color=_colour(i), lw=1.5, label=f"{width} ReLUs")
+    _labels(left, "input $x$", "output", f"ReLU networks fitting '{result.target}'")
+    left.legend(fontsize=7, frameon=False)
+    right.plot(result.widths, result.max_errors, "o-", color=OKABE_ITO[0])
+    _log_ticks(right, result.widths)
+    right.set_yscale("log")
+    _labels(right, "hidden ReLU units", "largest absolute error", "More units, smaller error")
+    return fig
+
+
+def zigzag(result, fig=None):
+    """The path of the two weights under SGD, for one run or a pair (positive, zero-centred)."""
+    fig = _figure(fig, (4.6, 4.0))
+    ax = fig.subplots()
+    runs = _as_list(result)
+    for i, run in enumerate(runs):
+        path = run.path
+        ax.plot(
+            path[:, 0],
+            path[:, 1],
+            "-",
+            color=_colour(i),
+            lw=1.2,
+            marker=".",
+            ms=3,
+            label=f"{run.inputs} inputs ({run.same_sign_fraction:.0%} same-sign steps)",
+        )
+    ax.plot(*runs[0].path[0], "s", color=_REFERENCE, ms=7, label="start")
+    ax.plot(*runs[0].optimum, "*", color=OKABE_ITO[4], ms=14, label="optimum")
+    _labels(ax, "weight $w_1$", "weight $w_2$", "Weight path of one unit under SGD")
+    ax.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def cost(result, fig=None):
+    """Time of each activation's value and derivative, as a multiple of ReLU's."""
+    fig = _figure(fig, (max(4.0, 0.7 * len(result.names) + 1.5), 3.2))
+    ax = fig.subplots()
+    positions = np.arange(len(result.names))
+    ax.bar(positions - 0.2, result.value_ratio, 0.4, color=OKABE_ITO[0], label="value")
+    ax.bar(positions + 0.2, result.grad_ratio, 0.4, color=OKABE_ITO[1], label="derivative")
+    ax.axhline(1.0, color=_REFERENCE, lw=1, ls="--")
+    ax.set_xticks(positions, result.names, rotation=45, ha="right")
+    _labels(ax, "activation", "time / ReLU's time", "Cost relative to ReLU (same run)")
+    ax.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def _decision_regions(ax, X, y, grid_x, grid_y, probability) -> None:
+    from matplotlib.colors import LinearSegmentedColormap
+
+    cmap = LinearSegmentedColormap.from_list("actnet", [OKABE_ITO[0], "#F5F5F5", OKABE_ITO[1]])
+    ax.contourf(grid_x, grid_y, probability, levels=np.linspace(0, 1, 11), cmap=cmap, alpha=0.5)
+    ax.contour(grid_x, grid_y, probability, levels=[0.5], colors=[_REFERENCE], linewidths=1.5)
+    labels = np.ravel(y)
+    for k, colour in enumerate((OKABE_ITO[0], OKABE_ITO[1])):
+        ax.scatter(X[labels == k, 0], X[labels == k, 1], s=8, color=colour, label=f"class {k}")
+    ax.set_aspect("equal")
+
+
+def separability(result, fig=None):
+    """Decision regions of the linear model and of the network, over the data."""
+    fig = _figure(fig, (8.0, 3.8))
+    axes = fig.subplots(1, 2)
+    for ax, name, probability, accuracy in (
+        (axes[0], "Linear model", result.linear_probability, result.linear_accuracy),
+        (axes[1], "One hidden layer", result.network_probability, result.network_accuracy),
+    ):
+        _decision_regions(ax, result.X, result.y, result.grid_x, result.grid_y, probability)
+        _labels(ax, "$x_1$", "$x_2$", f"{name}: accuracy {accuracy:.0%}")
+    axes[0].legend(fontsize=8, loc="lower left")
+    return fig
+
+
+def saturation(result, fig=None):
+    """First-layer weighted sums per weight scale, and how many neurons saturate."""
+    fig = _figure(fig, (8.0, 3.2))
+    left, right = fig.subplots(1, 2)
+    preacts = result.first_layer_preactivations
+    bins = np.linspace(float(preacts.min()), float(preacts.max()), 41)
+    for i, (scale, values) in enumerate(zip(result.init_scales, preacts)):
+        left.hist(
+            values, bins=bins, histtype="step", lw=1.8, color=_colour(i), label=f"scale {scale:g}"
+        )
+    left.legend(fontsize=7, frameon=False)
+    _labels(left, "first-layer weighted sum $z$", "count", "Weighted sums at initialisation")
+    layers = result.saturated_fraction.shape[1]
+    if result.init_scales.size == 1:
+        # one scale: the fraction layer by layer says more than a single point per line
+        right.bar(np.arange(1, layers + 1), result.saturated_fraction[0], color=OKABE_ITO[0])
+        right.set_ylim(0.0, 1.03)
+        _labels(
+            right,
+            "layer",
+            "saturated fraction",
+            f"Saturated {result.activation} outputs, scale {result.init_scales[0]:g}",
+        )
+        return fig
+    for layer in range(layers):
+        right.plot(
+            result.init_scales,
+            result.saturated_fraction[:, layer],
+            "o-",
+            color=_colour(layer),
+            label=f"layer {layer + 1}",
+        )
+    _log_ticks(right, result.init_scales)
+    right.set_ylim(-0.03, 1.03)
+    right.legend(fontsize=7, frameon=False)
+    _labels(
+        right,
+        "initial weight scale",
+        "saturated fraction",
+        f"Saturated {result.activation} outputs",
+    )
+    return fig
+
+
+def vanishing_gradients(result, fig=None):
+    """Gradient norm of each layer, input layer first, on a log scale."""
+    fig = _figure(fig, (5.0, 3.4))
+    ax = fig.subplots()
+    layers = np.arange(1, result.norms.shape[1] + 1)
+    for i, ((act, init), norms) in enumerate(zip(result.runs, result.norms)):
+        ax.plot(layers, norms, "o-", color=_colour(i), ms=4, label=f"{act}, {init} init")
+    ax.set_yscale("log")
+    _labels(
+        ax,
+        "layer (1 = input side)",
+        "gradient norm",
+        f"Gradients through {result.depth} hidden layers",
+    )
+    ax.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def dying_relu(result, fig=None):
+    """Dead hidden units after training, against the learning rate (one or several results)."""
+    fig = _figure(fig, (5.0, 3.4))
+    ax = fig.subplots()
+    for i, run in enumerate(_as_list(result)):
+        rates, dead = run.learning_rates, run.dead_fraction
+        ax.plot(rates, dead.mean(axis=1), "o-", color=_colour(i), label=f"{run.activation} (mean)")
+        for seed_column in dead.T:
+            ax.plot(rates, seed_column, ".", color=_colour(i), alpha=0.5)
+    _log_ticks(ax, _as_list(result)[0].learning_rates)
+    ax.set_ylim(-0.03, 1.03)
+    _labels(ax, "learning rate", "fraction of dead hidden units", "Large steps kill ReLUs")
+    ax.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def bias_kick(result, fig=None):
+    """Bias, gradient norm and active fraction of the kicked unit, step by step."""
+    fig = _figure(fig, (9.0, 3.0))
+    axes = fig.subplots(1, 3, sharex=True)
+    for i, run in enumerate(_as_list(result)):
+        steps = np.arange(run.bias.size)
+        label = f"{run.activation}, kick {run.kick:g}"
+        axes[0].plot(steps, run.bias, color=_colour(i), lw=2, label=label)
+        axes[1].plot(steps, run.gradient_norm, color=_colour(i), lw=2, label=label)
+        axes[2].plot(steps, run.active_fraction, color=_colour(i), lw=2, label=label)
+    _labels(axes[0], "training step", "bias $b$", "The unit's bias")
+    _labels(axes[1], "training step", "gradient norm", "Gradient reaching it")
+    _labels(axes[2], "training step", "fraction of inputs", "Inputs where it is active")
+    axes[2].set_ylim(-0.03, 1.03)
+    axes[0].legend(fontsize=8, frameon=False)
+    return fig
+
+
+def born_dead(result, fig=None):
+    """Probability that a ReLU network is constant at initialisation, against depth."""
+    runs = _as_list(result)
+    fig = _figure(fig, (4.2 * len(runs), 3.2))
+    axes = np.atleast_1d(fig.subplots(1, len(runs), sharey=True))
+    for ax, run in zip(axes, runs):
+        for i, (width, probability) in enumerate(zip(run.widths, run.probability)):
+            ax.plot(run.depths, probability, "o-", color=_colour(i), label=f"width {width}")
+        ax.set_ylim(-0.03, 1.03)
+        _labels(
+            ax,
+            "hidden layers",
+            "probability born dead",
+            f"{run.init} init ({run.trials} networks each)",
+        )
+        ax.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def convergence_race(result, fig=None):
+    """Training loss of each activation (median and range over seeds), and epochs to target."""
+    fig = _figure(fig, (8.5, 3.2))
+    left, right = fig.subplots(1, 2)
+    epochs = np.arange(result.loss_curves.shape[2])
+    for i, (name, curves) in enumerate(zip(result.activations, result.loss_curves)):
+        left.fill_between(
+            epochs, curves.min(axis=0), curves.max(axis=0), color=_colour(i), alpha=0.25, lw=0
+        )
+        left.plot(epochs, np.median(curves, axis=0), color=_colour(i), lw=2, label=name)
+    left.axhline(result.target_loss, color=_REFERENCE, ls="--", lw=1, label="target")
+    left.set_yscale("log")
+    _labels(left, "epoch", "training loss", "Loss: median and range over seeds")
+    left.legend(fontsize=8, frameon=False)
+    positions = np.arange(len(result.activations))
+    right.bar(positions, result.median_epochs(), color=[_colour(i) for i in positions], alpha=0.8)
+    for i, row in enumerate(result.epochs_to_target):
+        right.plot(np.full(row.size, i), row, ".", color=_REFERENCE)
+    right.set_xticks(positions, result.activations)
+    _labels(
+        right,
+        "activation",
+        f"epochs to loss {result.target_loss:g}",
+        f"Epochs to target (cap {result.max_epochs + 1} = never)",
+    )
+    return fig
+
+
+def prelu_slopes(result, fig=None):
+    """The PReLU slopes of each layer, epoch by epoch, and the training loss."""
+    fig = _figure(fig, (8.0, 3.2))
+    left, right = fig.subplots(1, 2)
+    for i, slopes in enumerate(result.slopes):
+        epochs = np.arange(slopes.shape[0])
+        for j, column in enumerate(slopes.T):
+            left.plot(
+                epochs, column, color=_colour(i), lw=1, label=f"layer {i + 1}" if j == 0 else None
+            )
+    left.axhline(result.initial, color=_REFERENCE, ls="--", lw=1, label="initial slope")
+    _labels(left, "epoch", r"negative-side slope $\alpha$", "PReLU slopes learn")
+    left.legend(fontsize=8, frameon=False)
+    right.plot(np.arange(result.loss.size), result.loss, color=OKABE_ITO[0], lw=2)
+    _labels(right, "epoch", "training loss", "Loss")
+    return fig
+
+
+def maxout_fit(result, fig=None):
+    """One maxout unit's fit of a convex piecewise-linear target."""
+    fig = _figure(fig, (5.0, 3.4))
+    ax = fig.subplots()
+    ax.plot(result.x, result.target, color=_REFERENCE, lw=4, label="target")
+    ax.plot(result.x, result.fit, color=OKABE_ITO[1], lw=2, label=f"maxout, k = {result.k}")
+    _labels(
+        ax,
+        "input $x$",
+        "output",
+        f"Maxout with {result.k} pieces: largest error {result.max_error:.3f}",
+    )
+    ax.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def report_card(card, fig=None):
+    """One report card (or several, side by side) as a table figure."""
+    from dataclasses import fields
+
+    cards = _as_list(card)
+    names = [f.name for f in fields(cards[0]) if f.name != "name"]
+
+    def cell(value) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, float):
+            return f"{value:.3g}"
+        return str(value)
+
+    rows = [[cell(getattr(c, name)) for c in cards] for name in names]
+    fig = _figure(fig, (2.6 + 1.3 * len(cards), 0.26 * len(names) + 0.7))
+    ax = fig.subplots()
+    ax.set_axis_off()
+    table = ax.table(
+        cellText=rows,
+        rowLabels=[name.replace("_", " ") for name in names],
+        colLabels=[c.name for c in cards],
+        loc="center",
+        cellLoc="center",
+    )
+    table.auto_set_font_size(False)
+    table.set_fontsize(8)
+    for (row, _column), table_cell in table.get_celld().items():
+        table_cell.set_edgecolor(_REFERENCE)
+        table_cell.set_facecolor("#E8F1F8" if row == 0 else "#FFFFFF")
+    ax.set_title("Report card: " + ", ".join(c.name for c in cards), fontsize=10)
+    return fig
+
+
+def playground(run, fig=None):
+    """A trained network's decision regions over its data, and its training loss so far.
+
+    ``run`` has ``X, y, grid_x, grid_y, probability, loss, accuracy, title``
+    (see :func:`actnet.widgets.playground_explorer`).
+    """
+    fig = _figure(fig, (7.0, 3.2))
+    left, right = fig.subplots(1, 2, width_ratios=[1.1, 1])
+    _decision_regions(left, run.X, run.y, run.grid_x, run.grid_y, run.probability)
+    fig.suptitle(run.title, fontsize=10)
+    _labels(left, "$x_1$", "$x_2$", f"Decision regions: accuracy {run.accuracy:.0%}")
+    right.plot(np.arange(run.loss.size), run.loss, color=OKABE_ITO[0], lw=2)
+    right.set_ylim(bottom=0.0)
+    right.set_xlim(left=0.0)
+    _labels(right, "epoch", "cross-entropy loss", "Training loss")
     return fig

@@ -18,6 +18,7 @@ __all__ = [
     "ConvergenceRace",
     "DyingRelu",
     "MaxoutFit",
+    "PlaygroundRun",
     "PreluSlopes",
     "Saturation",
     "Separability",
@@ -27,6 +28,7 @@ __all__ = [
     "convergence_race",
     "dying_relu",
     "maxout_fit",
+    "playground",
     "prelu_slopes",
     "saturation",
     "separability",
@@ -494,4 +496,51 @@ def maxout_fit(
         maxout_parameters=sum(p.size for p in maxout.params),
         relu_parameters=sum(p.size for p in relu.params),
         k=k,
+    )
+
+
+# ------------------------------------------------------------------ playground
+@dataclass(frozen=True)
+class PlaygroundRun:
+    """One trained network of the playground, ready for :func:`actnet.plots.playground`."""
+
+    title: str
+    X: np.ndarray
+    y: np.ndarray
+    grid_x: np.ndarray
+    grid_y: np.ndarray
+    probability: np.ndarray
+    """P(class 1) on the grid, shape ``(len(grid_y), len(grid_x))``."""
+    loss: np.ndarray
+    """Training loss, row 0 before training."""
+    accuracy: float
+    """Final training accuracy."""
+
+
+def playground(
+    dataset: str, activation: str, width: int, depth: int, epochs: int, n: int = 200, seed: int = 0
+) -> PlaygroundRun:
+    """Train one small classifier from seed ``seed`` (full-batch Adam) and evaluate it on a grid.
+
+    What the playground explorer shows for each setting of its controls.
+
+    >>> run = playground("moons", "relu", width=8, depth=2, epochs=60)
+    >>> bool(run.loss[-1] < run.loss[0])
+    True
+    """
+    X, y = data.classification(dataset, n=n, seed=seed)
+    net = MLP([2] + [width] * depth + [1], activation=activation, output="sigmoid", seed=seed)
+    history = net.fit(X, y, loss="bce", optimizer="adam", lr=0.05, epochs=epochs, seed=seed)
+    lo, hi = X.min(axis=0) - 0.3, X.max(axis=0) + 0.3
+    gx, gy = np.linspace(lo[0], hi[0], 41), np.linspace(lo[1], hi[1], 41)
+    grid = np.column_stack([a.ravel() for a in np.meshgrid(gx, gy)])
+    return PlaygroundRun(
+        title=f"{dataset}, {depth}×{width} {activation}, {epochs} epochs",
+        X=X,
+        y=y,
+        grid_x=gx,
+        grid_y=gy,
+        probability=net.predict(grid)[:, 0].reshape(gy.size, gx.size),
+        loss=history.loss,
+        accuracy=float(history.accuracy[-1]),
     )

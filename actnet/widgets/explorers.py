@@ -1,0 +1,356 @@
+"""The course's explorers: each wires controls to an experiment and its figure.
+
+Every function returns an :class:`~actnet.widgets.Explorer`: a live widget in
+Jupyter and a kernel-free, scrubbable figure in the static book. The numbers
+come from :mod:`actnet.experiments` and the drawing from :mod:`actnet.plots`;
+the functions here only choose the control values and the frames shown
+without a kernel (kept few, so each page stays under 1 MB).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from actnet import experiments, plots
+from actnet.activations import get
+from actnet.widgets.explorer import Control, Explorer
+
+__all__ = [
+    "activation_explorer",
+    "dying_relu_explorer",
+    "maxout_explorer",
+    "playground_explorer",
+    "report_card_explorer",
+    "saturation_explorer",
+    "vanishing_gradients_explorer",
+    "zigzag_explorer",
+]
+
+_DPI = 72
+
+PARAMETER_VALUES = (0.01, 0.1, 0.25, 0.5, 1.0, 2.0)
+"""Values of an activation's numeric parameter (``alpha`` or ``beta``) in the explorer."""
+
+
+def _draw(figure_function):
+    """``draw(data, fig)`` for an explorer, from a figure function of :mod:`actnet.plots`."""
+
+    def draw(data, fig) -> None:
+        figure_function(data, fig=fig)
+
+    return draw
+
+
+def _preferred(value, values):
+    """``value`` as a control's default if it is one of ``values`` (else the first value)."""
+    return value if value in list(values) else None
+
+
+def _numeric_parameter(name: str) -> str | None:
+    """The activation's first numeric parameter (``alpha``, ``beta``), if it has one."""
+    params = get(name).params
+    return next((k for k, v in params.items() if isinstance(v, int | float)), None)
+
+
+# ----------------------------------------------------------------- activation
+def activation_explorer(
+    names: Sequence[str] = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu"),
+) -> Explorer:
+    """Pick an activation and its parameter; see its value and its derivative."""
+
+    def compute(name: str, parameter: float):
+        key = _numeric_parameter(name)
+        return get(name) if key is None else get(name, **{key: parameter})
+
+    def alt(act, values) -> str:
+        params = ", ".join(f"{k} = {v}" for k, v in act.params.items())
+        return (
+            f"{act.name}{f' ({params})' if params else ''}: its value (solid) and its "
+            "derivative (dashed) for inputs from -4 to 4."
+        )
+
+    return Explorer(
+        "An activation and its derivative",
+        [
+            Control("name", list(names), "Activation", kind="dropdown"),
+            Control(
+                "parameter",
+                list(PARAMETER_VALUES),
+                "Parameter (α of leaky ReLU and ELU, β of SiLU and softplus)",
+                default=0.1,
+                static_values=[0.01, 0.1, 1.0],
+                format=lambda v: f"{v:g}",
+            ),
+        ],
+        compute,
+        _draw(plots.activation),
+        alt,
+        figsize=(4.6, 3.0),
+        dpi=_DPI,
+    )
+
+
+# ----------------------------------------------------------------- saturation
+def saturation_explorer(
+    init_scales: Sequence[float] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0),
+) -> Explorer:
+    """Scale the initial weights of a deep sigmoid network; watch its neurons saturate."""
+
+    def compute(init_scale: float):
+        return experiments.saturation(init_scales=(init_scale,))
+
+    def alt(result, values) -> str:
+        fractions = ", ".join(f"{f:.0%}" for f in result.saturated_fraction[0])
+        return (
+            f"Initial weight scale {values['init_scale']:g}: histogram of the first layer's "
+            f"weighted sums; saturated {result.activation} outputs per layer: {fractions}."
+        )
+
+    return Explorer(
+        "Saturation at initialisation",
+        [
+            Control(
+                "init_scale",
+                list(init_scales),
+                "Initial weight scale",
+                default=_preferred(1.0, init_scales),
+                format=lambda v: f"{v:g}",
+            )
+        ],
+        compute,
+        _draw(plots.saturation),
+        alt,
+        figsize=(7.0, 2.8),
+        dpi=_DPI,
+    )
+
+
+# --------------------------------------------------------- vanishing gradients
+def vanishing_gradients_explorer(depths: Sequence[int] = (2, 5, 10, 15, 20)) -> Explorer:
+    """Make the network deeper; watch the sigmoid's gradients vanish before ReLU's."""
+
+    def compute(depth: int):
+        return experiments.vanishing_gradients(depth=depth)
+
+    def alt(result, values) -> str:
+        kept = ", ".join(
+            f"{act} keeps {result.first_to_last(act, init):.1e} of it" for act, init in result.runs
+        )
+        return (
+            f"Gradient norm per layer through {values['depth']} hidden layers, log scale; "
+            f"from the last layer to the first, {kept}."
+        )
+
+    return Explorer(
+        "Vanishing gradients",
+        [Control("depth", list(depths), "Hidden layers", default=_preferred(10, depths))],
+        compute,
+        _draw(plots.vanishing_gradients),
+        alt,
+        figsize=(5.0, 3.0),
+        dpi=_DPI,
+    )
+
+
+# --------------------------------------------------------------------- zigzag
+def zigzag_explorer(learning_rates: Sequence[float] = (0.05, 0.1, 0.2, 0.5, 1.0)) -> Explorer:
+    """Train one unit fed all-positive or zero-centred inputs; watch its weights' path."""
+
+    def compute(inputs: str, lr: float):
+        return experiments.zigzag(inputs=inputs, lr=lr)
+
+    def alt(result, values) -> str:
+        reached = (
+            "never within 0.05 of the optimum"
+            if result.steps_to_optimum is None
+            else f"within 0.05 of the optimum after {result.steps_to_optimum} steps"
+        )
+        return (
+            f"Weight path with {result.inputs} inputs and learning rate {values['lr']:g}: "
+            f"{result.same_sign_fraction:.0%} of steps move both weights the same way; {reached}."
+        )
+
+    return Explorer(
+        "Zig-zagging weights",
+        [
+            Control("inputs", ["positive", "zero-centred"], "Inputs", kind="dropdown"),
+            Control(
+                "lr", list(learning_rates), "Learning rate", default=_preferred(0.5, learning_rates)
+            ),
+        ],
+        compute,
+        _draw(plots.zigzag),
+        alt,
+        figsize=(4.2, 3.6),
+        dpi=_DPI,
+    )
+
+
+# ----------------------------------------------------------------- dying ReLU
+def dying_relu_explorer(
+    kicks: Sequence[float] = (-0.5, -1.0, -1.5, -2.0, -3.0), steps: int = 250
+) -> Explorer:
+    """Kick a unit's bias down by a chosen amount; a ReLU may die, a leaky ReLU recovers.
+
+    The live widget's "kick the bias" button is the kick-size control here, so
+    both faces show the same thing.
+    """
+
+    def compute(activation: str, kick: float):
+        return experiments.bias_kick(activation=activation, kick=kick, steps=steps)
+
+    def alt(result, values) -> str:
+        if result.recovered:
+            fate = "becomes active again"
+        elif result.gradient_norm.max() > 0:
+            fate = "is not active yet, but a gradient still reaches it"
+        else:
+            fate = "stays dead: no gradient reaches it"
+        return (
+            f"A {result.activation} unit whose bias is kicked to {result.kick:g}, then trained "
+            f"for {steps} steps: it {fate}; its bias ends at {result.bias[-1]:.2f}."
+        )
+
+    return Explorer(
+        "Kick the bias",
+        [
+            Control("activation", ["relu", "leaky_relu"], "Activation", kind="dropdown"),
+            Control("kick", list(kicks), "Bias after the kick", default=kicks[-1]),
+        ],
+        compute,
+        _draw(plots.bias_kick),
+        alt,
+        figsize=(8.0, 2.6),
+        dpi=_DPI,
+    )
+
+
+# ----------------------------------------------------------------- playground
+def playground_explorer(
+    dataset_names: Sequence[str] = ("moons", "rings", "xor", "spirals"),
+    activations: Sequence[str] = ("relu", "tanh", "sigmoid", "leaky_relu"),
+    widths: Sequence[int] = (4, 8, 12),
+    depths: Sequence[int] = (1, 2, 3),
+    epochs: Sequence[int] = (1, 10, 20, 40, 60),
+) -> Explorer:
+    """Train a small network on a 2-D data set; every frame trains from the same seed.
+
+    200 points, full-batch Adam (learning rate 0.05), binary cross-entropy.
+    """
+
+    def compute(dataset: str, activation: str, width: int, depth: int, epochs: int):
+        return experiments.playground(dataset, activation, width, depth, epochs)
+
+    def alt(run, values) -> str:
+        return (
+            f"Decision regions of a network with {values['depth']} hidden layers of "
+            f"{values['width']} {values['activation']} units on the {values['dataset']} data "
+            f"after {values['epochs']} epochs: training accuracy {run.accuracy:.0%}, "
+            f"loss {run.loss[-1]:.3f}."
+        )
+
+    return Explorer(
+        "Network playground",
+        [
+            Control("dataset", list(dataset_names), "Data set", kind="dropdown"),
+            Control(
+                "activation",
+                list(activations),
+                "Activation",
+                kind="dropdown",
+                static_values=[a for a in ("relu", "tanh") if a in activations] or [activations[0]],
+            ),
+            Control(
+                "width",
+                list(widths),
+                "Units per layer",
+                default=_preferred(8, widths),
+                static_values=[_preferred(8, widths) or widths[0]],
+            ),
+            Control(
+                "depth",
+                list(depths),
+                "Hidden layers",
+                default=_preferred(2, depths),
+                static_values=[_preferred(2, depths) or depths[0]],
+            ),
+            Control(
+                "epochs",
+                list(epochs),
+                "Epochs",
+                default=epochs[-1],
+                static_values=list(
+                    dict.fromkeys([epochs[0], epochs[len(epochs) // 2], epochs[-1]])
+                ),
+            ),
+        ],
+        compute,
+        _draw(plots.playground),
+        alt,
+        figsize=(6.0, 2.6),
+        dpi=_DPI,
+    )
+
+
+# --------------------------------------------------------------------- maxout
+def maxout_explorer(pieces: Sequence[int] = (2, 3, 4, 5)) -> Explorer:
+    """Fit a three-piece convex target with one maxout unit of ``k`` pieces."""
+
+    def compute(k: int):
+        return experiments.maxout_fit(k=k)
+
+    def alt(result, values) -> str:
+        return (
+            f"One maxout unit with {result.k} pieces fitted to max(-x, x/2, 2x - 1): "
+            f"largest error {result.max_error:.3f}; it has {result.maxout_parameters} parameters "
+            f"where a ReLU layer of the same size has {result.relu_parameters}."
+        )
+
+    return Explorer(
+        "Maxout: the maximum of k lines",
+        [Control("k", list(pieces), "Pieces k", default=_preferred(3, pieces))],
+        compute,
+        _draw(plots.maxout_fit),
+        alt,
+        figsize=(4.6, 3.0),
+        dpi=_DPI,
+    )
+
+
+# ---------------------------------------------------------------- report card
+def report_card_explorer(
+    names: Sequence[str] = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu"),
+    cards: Sequence[experiments.ReportCard] | None = None,
+) -> Explorer:
+    """Pick an activation and see its report card.
+
+    The cards are measured once, together (so their race ranks compare), when
+    the explorer is built (several seconds); pass ``cards`` to reuse ones
+    already measured. Then each choice only looks its card up.
+    """
+    if cards is None:
+        cards = experiments.report_cards(list(names))
+    by_name = {card.name: card for card in cards}
+    missing = [get(n).name for n in names if get(n).name not in by_name]
+    if missing:
+        raise ValueError(f"no report card given for {missing}")
+
+    def compute(name: str):
+        return by_name[get(name).name]
+
+    def alt(card, values) -> str:
+        return (
+            f"Report card of {card.name}: outputs from {card.output_min:.3g} to "
+            f"{card.output_max:.3g}, saturates: {card.saturates}, largest derivative "
+            f"{card.max_derivative:.3g}, race rank {card.race_rank}."
+        )
+
+    return Explorer(
+        "Activation report card",
+        [Control("name", list(names), "Activation", kind="dropdown")],
+        compute,
+        _draw(plots.report_card),
+        alt,
+        figsize=(4.4, 4.6),
+        dpi=_DPI,
+    )
