@@ -19,6 +19,7 @@ __all__ = [
     "gallery",
     "linear_collapse",
     "maxout_fit",
+    "maxout_unit",
     "playground",
     "prelu_slopes",
     "relu_approximation",
@@ -444,6 +445,21 @@ def maxout_fit(result, fig=None):
         "output",
         f"Maxout with {result.k} pieces: largest error {result.max_error:.3f}",
     )
+    ax.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def maxout_unit(result, fig=None):
+    """A two-piece maxout unit: its two lines (thin) and their maximum (thick)."""
+    fig = _figure(fig, (4.6, 3.2))
+    ax = fig.subplots()
+    ax.axhline(0.0, color=_REFERENCE, lw=0.8)
+    ax.axvline(0.0, color=_REFERENCE, lw=0.8)
+    a, c = result.slope, result.intercept
+    ax.plot(result.x, result.pieces[0], color=OKABE_ITO[2], lw=1, ls=":", label=f"{a:g} x + {c:g}")
+    ax.plot(result.x, result.pieces[1], color=OKABE_ITO[3], lw=1, ls=":", label="x")
+    ax.plot(result.x, result.output, color=OKABE_ITO[0], lw=2.5, label="maximum")
+    _labels(ax, "input $x$", "output", f"max({a:g} x + {c:g}, x)")
     ax.legend(fontsize=8, frameon=False)
     return fig
 

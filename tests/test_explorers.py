@@ -82,15 +82,15 @@ def test_playground_explorer_training_longer_lowers_the_loss_from_the_same_start
     _check_fallback(ex, 2)
 
 
-def test_maxout_explorer_more_pieces_cost_more_parameters():
-    ex = widgets.maxout_explorer(pieces=(2, 3))
-    two = ex.set(k=2).data
-    three = ex.set(k=3).data
-    assert (two.k, three.k) == (2, 3)
-    assert two.maxout_parameters == 2 * two.relu_parameters
-    assert three.maxout_parameters == 3 * three.relu_parameters
-    assert three.max_error < 0.05 < two.max_error  # two lines cannot bend twice
-    _check_fallback(ex, 2)
+def test_maxout_explorer_weights_give_relu_and_leaky_relu():
+    ex = widgets.maxout_explorer()
+    assert ex.data.gap_to_relu == 0.0  # a = c = 0: max(0, x)
+    assert "exactly ReLU" in ex.alt_text()
+    leaky = ex.set(slope=0.1).data
+    assert leaky.gap_to_relu > 0.0 and leaky.gap_to_leaky_relu == 0.0
+    shifted = ex.set(intercept=0.5).data
+    assert shifted.gap_to_leaky_relu == 0.5  # the intercept lifts the left piece by c
+    _check_fallback(ex, 18)
 
 
 def _card(name, output_min):

@@ -173,3 +173,13 @@ def test_saturation_at_one_scale_draws_a_bar_per_layer():
     right = _check_labelled(plots.saturation(result), 2)[1]
     heights = [bar.get_height() for bar in right.patches]
     np.testing.assert_array_equal(heights, result.saturated_fraction[0])
+
+
+def test_maxout_unit_draws_both_pieces_and_their_maximum():
+    result = experiments.maxout_unit(0.1, 0.0)
+    fig = plots.maxout_unit(result)
+    lines = fig.axes[0].get_lines()[2:]  # after the two reference lines
+    np.testing.assert_array_equal(lines[0].get_ydata(), result.pieces[0])
+    np.testing.assert_array_equal(lines[1].get_ydata(), result.pieces[1])
+    np.testing.assert_array_equal(lines[2].get_ydata(), result.output)
+    assert fig.axes[0].get_xlabel() == "input $x$"

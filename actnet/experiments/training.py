@@ -18,6 +18,7 @@ __all__ = [
     "ConvergenceRace",
     "DyingRelu",
     "MaxoutFit",
+    "MaxoutUnit",
     "PlaygroundRun",
     "PreluSlopes",
     "Saturation",
@@ -28,6 +29,7 @@ __all__ = [
     "convergence_race",
     "dying_relu",
     "maxout_fit",
+    "maxout_unit",
     "playground",
     "prelu_slopes",
     "saturation",
@@ -496,6 +498,51 @@ def maxout_fit(
         maxout_parameters=sum(p.size for p in maxout.params),
         relu_parameters=sum(p.size for p in relu.params),
         k=k,
+    )
+
+
+@dataclass(frozen=True)
+class MaxoutUnit:
+    """One maxout unit of two pieces, ``max(a x + c, x)``, on a grid."""
+
+    x: np.ndarray
+    pieces: np.ndarray
+    """Shape ``(2, len(x))``: the lines ``a x + c`` and ``x``."""
+    output: np.ndarray
+    slope: float
+    intercept: float
+    gap_to_relu: float
+    """Largest difference to ``relu(x)`` on the grid: 0 when ``a = c = 0``."""
+    gap_to_leaky_relu: float
+    """Largest difference to ``leaky_relu(x, alpha=a)``: 0 when ``c = 0`` and ``0 <= a <= 1``."""
+
+
+def maxout_unit(slope: float = 0.0, intercept: float = 0.0, n: int = 601) -> MaxoutUnit:
+    """Evaluate a :class:`~actnet.nn.Maxout` unit with pieces ``a x + c`` and ``x``.
+
+    With ``a = c = 0`` it is ReLU; with ``c = 0`` and a small ``a`` it is leaky
+    ReLU with slope ``a`` (Goodfellow et al., 2013).
+
+    >>> maxout_unit(0.0).gap_to_relu, maxout_unit(0.1).gap_to_leaky_relu
+    (0.0, 0.0)
+    """
+    from actnet.nn import Maxout
+
+    x = np.linspace(-3.0, 3.0, n)
+    unit = Maxout(1, 1, k=2)
+    unit.W[...] = np.array([slope, 1.0]).reshape(2, 1, 1)
+    unit.b[...] = np.array([intercept, 0.0]).reshape(2, 1)
+    output = unit.forward(x[:, None])[:, 0]
+    pieces = unit.preactivation[:, 0, :].T
+    alpha = float(slope)
+    return MaxoutUnit(
+        x=x,
+        pieces=pieces,
+        output=output,
+        slope=alpha,
+        intercept=float(intercept),
+        gap_to_relu=float(np.abs(output - get("relu")(x)).max()),
+        gap_to_leaky_relu=float(np.abs(output - get("leaky_relu", alpha=alpha)(x)).max()),
     )
 
 

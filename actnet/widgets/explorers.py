@@ -293,24 +293,37 @@ def playground_explorer(
 
 
 # --------------------------------------------------------------------- maxout
-def maxout_explorer(pieces: Sequence[int] = (2, 3, 4, 5)) -> Explorer:
-    """Fit a three-piece convex target with one maxout unit of ``k`` pieces."""
+def maxout_explorer(
+    slopes: Sequence[float] = (-0.5, 0.0, 0.01, 0.1, 0.25, 0.5),
+    intercepts: Sequence[float] = (-0.5, 0.0, 0.5),
+) -> Explorer:
+    """Set the weights of a two-piece maxout unit, ``max(a x + c, x)``, and see the function."""
 
-    def compute(k: int):
-        return experiments.maxout_fit(k=k)
+    def compute(slope: float, intercept: float):
+        return experiments.maxout_unit(slope, intercept)
 
     def alt(result, values) -> str:
-        return (
-            f"One maxout unit with {result.k} pieces fitted to max(-x, x/2, 2x - 1): "
-            f"largest error {result.max_error:.3f}; it has {result.maxout_parameters} parameters "
-            f"where a ReLU layer of the same size has {result.relu_parameters}."
+        same = []
+        if result.gap_to_relu == 0.0:
+            same.append("exactly ReLU")
+        elif result.gap_to_leaky_relu == 0.0:
+            same.append(f"exactly leaky ReLU with slope {result.slope:g}")
+        return f"The maximum of the lines {result.slope:g} x + {result.intercept:g} and x" + (
+            f": {same[0]}." if same else "."
         )
 
     return Explorer(
-        "Maxout: the maximum of k lines",
-        [Control("k", list(pieces), "Pieces k", default=_preferred(3, pieces))],
+        "Maxout: the maximum of two lines",
+        [
+            Control(
+                "slope", list(slopes), "Slope a of the first piece", default=_preferred(0.0, slopes)
+            ),
+            Control(
+                "intercept", list(intercepts), "Intercept c", default=_preferred(0.0, intercepts)
+            ),
+        ],
         compute,
-        _draw(plots.maxout_fit),
+        _draw(plots.maxout_unit),
         alt,
         figsize=(4.6, 3.0),
         dpi=_DPI,
