@@ -219,8 +219,13 @@ def dying_relu(
     seeds: tuple[int, ...] = (0, 1, 2),
     epochs: int = 20,
     width: int = 32,
+    bias_init: float = 0.0,
 ) -> DyingRelu:
     """Train the same network with SGD at several learning rates; count the dead units.
+
+    ``bias_init`` sets every initial bias (a small positive value is the remedy
+    CS231n suggests; with the defaults here, 0.1 lowers the dead fraction at
+    learning rate 3 but not at 1, so measure it rather than trust it).
 
     A large step can push a unit's bias so far down that it is 0 on every
     example; then it gets no gradient and stays dead.
@@ -236,7 +241,13 @@ def dying_relu(
     final = np.empty_like(dead)
     for i, lr in enumerate(rates):
         for j, seed in enumerate(seeds):
-            net = MLP([2, width, width, 1], activation=activation, output="sigmoid", seed=seed)
+            net = MLP(
+                [2, width, width, 1],
+                activation=activation,
+                output="sigmoid",
+                bias_init=bias_init,
+                seed=seed,
+            )
             history = net.fit(X, y, loss="bce", lr=lr, epochs=epochs, batch_size=16, seed=seed)
             dead[i, j] = _dead_units(net, X)
             final[i, j] = history.loss[-1]
