@@ -267,9 +267,10 @@ class Explorer:
             "sizes": [len(g) for g in grids],
             "labels": [[c.format(v) for v in g] for c, g in zip(self.controls, grids)],
         }
-        inputs = []
+        inputs, start_index = [], 0
         for control, grid in zip(self.controls, grids):
             start = grid.index(control.start) if control.start in grid else 0
+            start_index = start_index * len(grid) + start
             inputs.append(
                 "<label style='display:block;margin:0.2em 0'>"
                 f"{html.escape(control.label)} "
@@ -278,10 +279,6 @@ class Explorer:
                 f"aria-label='{html.escape(control.label)}'> "
                 f"<output>{html.escape(control.format(grid[start]))}</output></label>"
             )
-        start_index = 0
-        for control, grid in zip(self.controls, grids):
-            i = grid.index(control.start) if control.start in grid else 0
-            start_index = start_index * len(grid) + i
         data_json = json.dumps(payload).replace("</", "<\\/")
         return (
             "<div class='actnet-explorer'>"
