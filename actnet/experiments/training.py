@@ -40,10 +40,6 @@ __all__ = [
 ActivationLike = str | Activation
 
 
-def _name(act: ActivationLike) -> str:
-    return get(act).name if not (isinstance(act, str) and act in ("prelu", "maxout")) else act
-
-
 # ---------------------------------------------------------------- separability
 @dataclass(frozen=True)
 class Separability:
