@@ -160,6 +160,36 @@ def activation(act: str | Activation, x: np.ndarray | None = None, fig=None):
     return fig
 
 
+def activation_curves(curves, fig=None):
+    """Several activations side by side: values on the left, derivatives on the right.
+
+    ``curves`` is an :class:`actnet.experiments.ActivationCurves`. One colour per
+    activation in both panels; a derivative that jumps at a kink is drawn in pieces.
+    """
+    fig = _figure(fig, (7.6, 3.2))
+    left, right = fig.subplots(1, 2, sharex=True)
+    x = curves.x
+    for ax in (left, right):
+        ax.axhline(0.0, color=_REFERENCE, lw=0.8)
+        ax.axvline(0.0, color=_REFERENCE, lw=0.8)
+    for i, (act, value, grad) in enumerate(
+        zip(curves.activations, curves.values, curves.derivatives)
+    ):
+        colour, style = _colour(i), ("-", "--", "-.", ":")[i % 4]
+        left.plot(x, value, color=colour, lw=2, ls=style, label=_activation_title(act))
+        for piece in _pieces(x, act.kinks):
+            right.plot(x[piece], grad[piece], color=colour, lw=2, ls=style)
+    left.set_ylim(-2.0, 4.0)
+    right.set_ylim(-0.6, 2.1)
+    _labels(left, "input $x$", "$f(x)$", "Value")
+    _labels(right, "input $x$", "$f'(x)$", "Derivative")
+    if curves.activations:
+        left.legend(loc="upper left", fontsize=8, frameon=False)
+    else:
+        left.text(0.5, 0.5, "pick an activation", ha="center", transform=left.transAxes)
+    return fig
+
+
 def linear_collapse(result, fig=None):
     """Outputs of the stacked linear layers against those of their single product matrix."""
     fig = _figure(fig, (4.0, 3.6))
@@ -368,6 +398,27 @@ def bias_kick(result, fig=None):
     return fig
 
 
+def kick_the_bias(result, fig=None):
+    """Units inactive on every example, and the training loss, step by step, kicks marked."""
+    fig = _figure(fig, (8.0, 2.8))
+    left, right = fig.subplots(1, 2, sharex=True)
+    steps = np.arange(result.loss.size)
+    left.plot(steps, result.inactive_fraction, color=OKABE_ITO[0], lw=2)
+    right.plot(steps, result.loss, color=OKABE_ITO[1], lw=2)
+    for k, step in enumerate(result.kick_steps):
+        for ax in (left, right):
+            ax.axvline(step, color=_REFERENCE, lw=1, ls="--", label="kick" if k == 0 else None)
+    left.set_ylim(-0.03, 1.03)
+    right.set_ylim(0.0, max(1.0, float(np.nanmax(np.minimum(result.loss, 5.0)))))
+    left.set_xlim(0, max(steps[-1], 1))
+    label = f"{result.activation}, learning rate {result.learning_rate:g}"
+    _labels(left, "training step", "fraction of units", f"Inactive on every example ({label})")
+    _labels(right, "training step", "cross-entropy loss", "Training loss")
+    if result.kick_steps:
+        left.legend(loc="upper left", fontsize=8, frameon=False)
+    return fig
+
+
 def born_dead(result, fig=None):
     """Probability that a ReLU network is constant at initialisation, against depth."""
     runs = _as_list(result)
@@ -511,6 +562,6 @@ def playground(run, fig=None):
     _labels(left, "$x_1$", "$x_2$", f"Decision regions: accuracy {run.accuracy:.0%}")
     right.plot(np.arange(run.loss.size), run.loss, color=OKABE_ITO[0], lw=2)
     right.set_ylim(bottom=0.0)
-    right.set_xlim(left=0.0)
+    right.set_xlim(0.0, max(run.loss.size - 1, 10))
     _labels(right, "epoch", "cross-entropy loss", "Training loss")
     return fig

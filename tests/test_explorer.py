@@ -41,8 +41,10 @@ def test_setting_controls_from_code_recomputes_and_redraws():
 
 def test_live_widget_reacts_to_its_own_controls():
     ex = _explorer()
+    import ipywidgets
+
     widget = ex.widget()
-    image = widget.children[-2]
+    (image,) = [c for c in widget.children if isinstance(c, ipywidgets.Image)]
     first = image.value
     ex._inputs["slope"].value = 0.5
     assert ex.values["slope"] == 0.5 and ex.data == [-1.0, -0.5, 0.0]
@@ -101,3 +103,103 @@ def test_an_error_during_a_live_update_is_shown_not_raised():
     ex.widget()
     ex._inputs["k"].value = 2
     assert "k = 2 is not allowed here" in ex._status.value
+
+
+def _picker():
+    def compute(names, n):
+        return [f"{name}{n}" for name in names]
+
+    def draw(data, fig):
+        fig.add_subplot().set_title(" ".join(data))
+
+    return Explorer(
+        "Picker",
+        [
+            Control(
+                "names",
+                ["a", "b", "c"],
+                "Names",
+                kind="multiselect",
+                default=("c", "a"),
+                static_values=[("a",), ("b", "c"), ("a", "b")],
+            ),
+            Control(
+                "n", [0, 1, 2], "Count", kind="counter", buttons={"next": "More", "reset": "Again"}
+            ),
+        ],
+        compute,
+        draw,
+        lambda data, values: "shows " + " and ".join(data),
+        readout=lambda data, values: f"{len(data)} shown",
+    )
+
+
+def test_multiselect_values_are_tuples_in_option_order():
+    ex = _picker()
+    assert ex.values["names"] == ("a", "c") and ex.data == ["a0", "c0"]
+    ex.set(names=["c", "b"])
+    assert ex.values["names"] == ("b", "c")
+    ex.set(names="a")  # one name alone is a selection of one
+    assert ex.data == ["a0"] and ex.readout_text() == "1 shown"
+    with pytest.raises(ValueError, match=r"control 'names': value \('a', 'z'\) is not a selection"):
+        ex.set(names=("a", "z"))
+
+
+def test_live_toggles_and_counter_buttons_drive_the_same_values():
+    import ipywidgets
+
+    ex = _picker()
+    ex.widget()
+    toggles = ex._inputs["names"]
+    assert [t.value for t in toggles] == [True, False, True]
+    toggles[1].value = True
+    assert ex.values["names"] == ("a", "b", "c") and ex._readout.value == "3 shown"
+    ex.set(names=("b",))  # code moves the toggles without them firing half-way states
+    assert [t.value for t in toggles] == [False, True, False] and len(ex.compute_seconds) == 3
+
+    def buttons(widget):
+        found = [widget] if isinstance(widget, ipywidgets.Button) else []
+        return found + [b for c in getattr(widget, "children", ()) for b in buttons(c)]
+
+    more, again = buttons(ex.widget())
+    assert (more.description, again.description) == ("More", "Again")
+    more.click()
+    more.click()
+    more.click()
+    assert ex.values["n"] == 2 and ex.data == ["b2"]
+    assert ex._inputs["n"].disabled  # a counter moves by its buttons only
+    again.click()
+    assert ex.values["n"] == 0
+
+
+def test_fallback_stores_equal_pictures_once_and_shows_the_readout():
+    ex = _picker()
+    page = ex.fallback_html()
+    payload = json.loads(re.search(r"class='actnet-frames'>(.*?)</script>", page).group(1))
+    assert payload["sizes"] == [3, 3]
+    assert payload["labels"][0] == ["a", "b, c", "a, b"]
+    assert len(payload["index"]) == 9 and len(payload["frames"]) == 9
+    assert payload["readouts"][3] == "2 shown"
+    assert "<p class='actnet-readout'" in page
+
+    same = Explorer(
+        "Same",
+        [Control("k", [1, 2, 3], "k")],
+        lambda k: "one picture",
+        lambda d, f: f.add_subplot(),
+        lambda d, v: f"k = {v['k']}",
+    )
+    payload = json.loads(
+        re.search(r"class='actnet-frames'>(.*?)</script>", same.fallback_html()).group(1)
+    )
+    assert payload["index"] == [0, 0, 0] and len(payload["frames"]) == 1
+    assert payload["alts"] == ["k = 1", "k = 2", "k = 3"]  # each state keeps its own words
+
+
+def test_bad_control_kinds_and_buttons_are_named():
+    with pytest.raises(ValueError, match="kind must be one of 'slider', 'dropdown'"):
+        Control("k", [1, 2], "k", kind="knob")
+    with pytest.raises(ValueError, match="only a counter has buttons"):
+        Control("k", [1, 2], "k", buttons={"next": "Go"})
+    with pytest.raises(ValueError, match="buttons must map 'next'"):
+        Control("k", [1, 2], "k", kind="counter", buttons={"rewind": "Back"})

@@ -4,6 +4,7 @@ and each kernel-free face is small, labelled and offline."""
 import json
 import re
 
+import numpy as np
 import pytest
 
 from actnet import experiments, widgets
@@ -24,14 +25,33 @@ def _check_fallback(explorer, n_frames):
     return payload
 
 
-def test_activation_explorer_applies_the_chosen_parameter():
-    ex = widgets.activation_explorer(names=("relu", "leaky_relu"))
-    assert ex.data.name == "relu"
-    ex.set(name="leaky_relu", parameter=0.25)
-    assert float(ex.data(-2.0)) == -0.5 and float(ex.data.grad(-2.0)) == 0.25
-    ex.set(name="relu")  # no parameter: the slider leaves it alone
-    assert float(ex.data(-2.0)) == 0.0
-    _check_fallback(ex, 2 * 3)
+def test_activation_explorer_shows_the_chosen_activations_side_by_side():
+    ex = widgets.activation_explorer()
+    assert [a.name for a in ex.data.activations] == ["sigmoid", "tanh", "relu"]
+    ex.set(names=("leaky_relu", "relu", "elu"), alpha=0.25)  # shown in registry order
+    assert [a.name for a in ex.data.activations] == ["relu", "leaky_relu", "elu"]
+    x = ex.data.x
+    i = int(np.argmin(np.abs(x + 2.0)))  # x = -2
+    assert x[i] == -2.0
+    assert ex.data.values[1, i] == -0.5 and ex.data.derivatives[1, i] == 0.25
+    assert ex.data.values[2, i] == pytest.approx(0.25 * np.expm1(-2.0), rel=1e-15)
+    assert ex.data.values[0, i] == 0.0  # ReLU has no α: the slider leaves it alone
+    assert "f'(0) = 0.25" in ex.readout_text()
+    ex.set(alpha="own")
+    assert ex.data.derivatives[1, i] == 0.01 and ex.data.activations[2].params["alpha"] == 1.0
+    ex.set(names=("softplus",), beta=5.0)
+    assert ex.data.activations[0].params == {"beta": 5.0}
+    payload = _check_fallback(ex, 11)  # 6 comparisons x 3 α x 2 β, drawn once each when equal
+    assert len(payload["index"]) == 6 * 3 * 2
+    assert payload["labels"][0][0] == "sigmoid, tanh"
+    assert "Activations <input" in ex.fallback_html()
+
+
+def test_activation_explorer_refuses_an_unknown_activation():
+    with pytest.raises(ValueError, match="swoosh"):
+        widgets.activation_explorer(names=("relu", "swoosh"))
+    with pytest.raises(ValueError, match="is not a selection of"):
+        widgets.activation_explorer().set(names=("relu", "swoosh"))
 
 
 def test_saturation_explorer_saturates_more_neurons_at_larger_scales():
@@ -59,8 +79,52 @@ def test_zigzag_explorer_positive_inputs_always_move_both_weights_the_same_way()
     _check_fallback(ex, 2 * 2)
 
 
-def test_dying_relu_explorer_kicked_relu_dies_where_leaky_relu_recovers():
-    ex = widgets.dying_relu_explorer(kicks=(-0.5, -1.5), steps=250)
+def test_dying_relu_explorer_each_kick_kills_relu_units_for_good():
+    ex = widgets.dying_relu_explorer()
+    assert ex.values == {"activation": "relu", "learning_rate": 0.5, "kicks": 0}
+    assert ex.data.inactive_units == 0
+    dead = []
+    for kicks in (1, 2, 3):  # three presses of "kick the bias"
+        dead.append(ex.set(kicks=kicks).data.inactive_units)
+        assert f"{dead[-1]} of 32 units are dead" in ex.readout_text()
+    assert 0 < dead[0] < dead[1] < dead[2]
+    assert not ex.data.gradient_reaches_inactive
+    # a dead unit never comes back: the dead fraction never falls between kicks
+    assert np.all(np.diff(ex.data.inactive_fraction) >= 0)
+    ex.set(learning_rate=1.0)  # the same gradient kicks twice as hard
+    assert ex.data.inactive_units == 32 and ex.data.loss[-1] == pytest.approx(np.log(2), abs=1e-3)
+    ex.set(activation="leaky_relu")
+    assert ex.data.gradient_reaches_inactive and "still get a gradient" in ex.readout_text()
+    assert ex.data.loss[-1] < 0.65  # and it keeps learning through the leak
+    payload = _check_fallback(ex, 2 * 3 * 4)
+    assert payload["labels"][2] == ["0", "1", "2", "3"]
+    assert payload["readouts"][0] == (
+        "After 0 kicks: none of the 32 units is negative on every example; "
+        f"loss {experiments.kick_the_bias('relu', 0.1, kicks=0).loss[-1]:.3f}."
+    )
+
+
+def test_dying_relu_explorer_live_kick_button_and_start_again():
+    import ipywidgets
+
+    ex = widgets.dying_relu_explorer()
+    ex.widget()
+    buttons = {b.description: b for b in _descendants(ex.widget(), ipywidgets.Button)}
+    assert set(buttons) == {"Kick the bias", "Start again"}
+    image = ex._image.value
+    buttons["Kick the bias"].click()
+    buttons["Kick the bias"].click()
+    assert ex.values["kicks"] == 2 and ex._inputs["kicks"].value == 2
+    assert ex._image.value != image and "After 2 kicks" in ex._readout.value
+    for _ in range(5):  # the counter stops at its last value
+        buttons["Kick the bias"].click()
+    assert ex.values["kicks"] == 3
+    buttons["Start again"].click()
+    assert ex.values["kicks"] == 0 and "After 0 kicks" in ex._readout.value
+
+
+def test_bias_kick_explorer_kicked_relu_dies_where_leaky_relu_recovers():
+    ex = widgets.bias_kick_explorer(kicks=(-0.5, -1.5), steps=250)
     assert ex.data.activation == "relu" and ex.data.kick == -1.5  # the default: the largest kick
     assert not ex.data.recovered and ex.data.gradient_norm.max() == 0.0
     ex.set(activation="leaky_relu")
@@ -70,16 +134,40 @@ def test_dying_relu_explorer_kicked_relu_dies_where_leaky_relu_recovers():
     _check_fallback(ex, 2 * 2)
 
 
-def test_playground_explorer_training_longer_lowers_the_loss_from_the_same_start():
+def _descendants(widget, kind):
+    children = getattr(widget, "children", ())
+    found = [widget] if isinstance(widget, kind) else []
+    return found + [d for c in children for d in _descendants(c, kind)]
+
+
+def test_playground_explorer_steps_train_and_reset_the_same_run():
+    import ipywidgets
+
     ex = widgets.playground_explorer(
-        dataset_names=("moons",), activations=("relu",), widths=(8,), depths=(2,), epochs=(1, 50)
+        dataset_names=("moons",), activations=("relu",), widths=(8,), depths=(2,), max_epochs=50
     )
-    short = ex.set(epochs=1).data
-    long = ex.set(epochs=50).data
-    assert short.loss[0] == long.loss[0]  # same seed, same initial network
-    assert long.loss[-1] < 0.5 * short.loss[-1] and long.accuracy > 0.9
-    assert len(short.X) == 200
-    _check_fallback(ex, 2)
+    assert ex.values["epochs"] == 0 and ex.data.loss.size == 1
+    ex.widget()
+    buttons = {b.description: b for b in _descendants(ex.widget(), ipywidgets.Button)}
+    assert set(buttons) == {"Step (+5 epochs)", "Reset"}
+    (play,) = _descendants(ex.widget(), ipywidgets.Play)
+    buttons["Step (+5 epochs)"].click()
+    buttons["Step (+5 epochs)"].click()
+    assert ex.values["epochs"] == 10 and ex.data.loss.size == 11
+    assert play.value == 2  # the "train" timer carries on from where the steps left off
+    assert ex._readout.value.startswith("Epoch 10: loss ")
+    play.value = 10  # what "train" does, one tick at a time, up to the end
+    trained = ex.data
+    assert trained.epochs == 50 and trained.accuracy > 0.9
+    assert trained.loss[-1] < 0.5 * trained.loss[0]
+    # stepping gave exactly what training 50 epochs at once gives
+    direct = experiments.PlaygroundSession("moons", "relu", 8, 2).train(50).run()
+    np.testing.assert_array_equal(trained.loss, direct.loss)
+    np.testing.assert_array_equal(trained.probability, direct.probability)
+    buttons["Reset"].click()
+    assert ex.values["epochs"] == 0 and play.value == 0
+    assert ex.data.loss[0] == trained.loss[0]  # the same seed, the same start
+    _check_fallback(ex, 3)
 
 
 def test_maxout_explorer_weights_give_relu_and_leaky_relu():

@@ -5,6 +5,15 @@ assert the lecture's claims on the same data.
 """
 
 from actnet.experiments.cost import Cost, cost
+from actnet.experiments.interactive import (
+    ActivationCurves,
+    KickedLayer,
+    PlaygroundRun,
+    PlaygroundSession,
+    activation_curves,
+    kick_the_bias,
+    playground,
+)
 from actnet.experiments.nonlinearity import (
     LinearCollapse,
     ReluApproximation,
@@ -21,7 +30,6 @@ from actnet.experiments.training import (
     DyingRelu,
     MaxoutFit,
     MaxoutUnit,
-    PlaygroundRun,
     PreluSlopes,
     Saturation,
     Separability,
@@ -32,7 +40,6 @@ from actnet.experiments.training import (
     dying_relu,
     maxout_fit,
     maxout_unit,
-    playground,
     prelu_slopes,
     saturation,
     separability,
@@ -41,6 +48,11 @@ from actnet.experiments.training import (
 from actnet.experiments.zigzag import ZigZag, zigzag
 
 __all__ = [
+    "ActivationCurves",
+    "KickedLayer",
+    "PlaygroundSession",
+    "activation_curves",
+    "kick_the_bias",
     "ReportCard",
     "report_card",
     "report_cards",

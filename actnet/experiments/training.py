@@ -19,7 +19,6 @@ __all__ = [
     "DyingRelu",
     "MaxoutFit",
     "MaxoutUnit",
-    "PlaygroundRun",
     "PreluSlopes",
     "Saturation",
     "Separability",
@@ -30,7 +29,6 @@ __all__ = [
     "dying_relu",
     "maxout_fit",
     "maxout_unit",
-    "playground",
     "prelu_slopes",
     "saturation",
     "separability",
@@ -550,51 +548,4 @@ def maxout_unit(slope: float = 0.0, intercept: float = 0.0, n: int = 601) -> Max
         intercept=float(intercept),
         gap_to_relu=float(np.abs(output - get("relu")(x)).max()),
         gap_to_leaky_relu=float(np.abs(output - get("leaky_relu", alpha=alpha)(x)).max()),
-    )
-
-
-# ------------------------------------------------------------------ playground
-@dataclass(frozen=True)
-class PlaygroundRun:
-    """One trained network of the playground, ready for :func:`actnet.plots.playground`."""
-
-    title: str
-    X: np.ndarray
-    y: np.ndarray
-    grid_x: np.ndarray
-    grid_y: np.ndarray
-    probability: np.ndarray
-    """P(class 1) on the grid, shape ``(len(grid_y), len(grid_x))``."""
-    loss: np.ndarray
-    """Training loss, row 0 before training."""
-    accuracy: float
-    """Final training accuracy."""
-
-
-def playground(
-    dataset: str, activation: str, width: int, depth: int, epochs: int, n: int = 200, seed: int = 0
-) -> PlaygroundRun:
-    """Train one small classifier from seed ``seed`` (full-batch Adam) and evaluate it on a grid.
-
-    What the playground explorer shows for each setting of its controls.
-
-    >>> run = playground("moons", "relu", width=8, depth=2, epochs=60)
-    >>> bool(run.loss[-1] < run.loss[0])
-    True
-    """
-    X, y = data.classification(dataset, n=n, seed=seed)
-    net = MLP([2] + [width] * depth + [1], activation=activation, output="sigmoid", seed=seed)
-    history = net.fit(X, y, loss="bce", optimizer="adam", lr=0.05, epochs=epochs, seed=seed)
-    lo, hi = X.min(axis=0) - 0.3, X.max(axis=0) + 0.3
-    gx, gy = np.linspace(lo[0], hi[0], 41), np.linspace(lo[1], hi[1], 41)
-    grid = np.column_stack([a.ravel() for a in np.meshgrid(gx, gy)])
-    return PlaygroundRun(
-        title=f"{dataset}, {depth}×{width} {activation}, {epochs} epochs",
-        X=X,
-        y=y,
-        grid_x=gx,
-        grid_y=gy,
-        probability=net.predict(grid)[:, 0].reshape(gy.size, gx.size),
-        loss=history.loss,
-        accuracy=float(history.accuracy[-1]),
     )

@@ -3,6 +3,7 @@
 from actnet.widgets.explorer import Control, Explorer
 from actnet.widgets.explorers import (
     activation_explorer,
+    bias_kick_explorer,
     dying_relu_explorer,
     maxout_explorer,
     playground_explorer,
@@ -16,6 +17,7 @@ __all__ = [
     "Control",
     "Explorer",
     "activation_explorer",
+    "bias_kick_explorer",
     "dying_relu_explorer",
     "maxout_explorer",
     "playground_explorer",

@@ -11,10 +11,12 @@ JavaScript, with no network access.
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
 import itertools
 import json
+import pickle
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,10 +24,13 @@ from typing import Any
 
 __all__ = ["Control", "Explorer"]
 
+_KINDS = ("slider", "dropdown", "multiselect", "counter")
+
 _FALLBACK_SCRIPT = """
 (function (root) {
   var data = JSON.parse(root.querySelector("script.actnet-frames").textContent);
   var img = root.querySelector("img.actnet-frame");
+  var readout = root.querySelector(".actnet-readout");
   var inputs = root.querySelectorAll("[data-actnet-control]");
   function show() {
     var index = 0;
@@ -35,13 +40,22 @@ _FALLBACK_SCRIPT = """
       var out = input.parentElement.querySelector("output");
       if (out) { out.textContent = data.labels[k][i]; }
     });
-    img.src = "data:image/png;base64," + data.frames[index];
+    img.src = "data:image/png;base64," + data.frames[data.index[index]];
     img.alt = data.alts[index];
+    if (readout) { readout.textContent = data.readouts[index]; }
   }
   inputs.forEach(function (input) { input.addEventListener("input", show); });
   show();
 })(document.currentScript.parentElement);
 """
+
+
+def _fingerprint(data: Any) -> str | None:
+    """A digest of ``data`` for recognising a frame drawn already (None if it cannot pickle)."""
+    try:
+        return hashlib.sha256(pickle.dumps(data, protocol=5)).hexdigest()
+    except Exception:  # e.g. a lambda inside: draw it, do not guess
+        return None
 
 
 @dataclass(frozen=True)
@@ -58,12 +72,23 @@ class Control:
         What the reader sees beside the control.
     default : optional
         The starting value (must be one of ``values``; default the first).
-    kind : {"slider", "dropdown"}
+    kind : {"slider", "dropdown", "multiselect", "counter"}
         How the live widget shows it; the kernel-free face always uses a slider.
+
+        - ``"multiselect"``: ``values`` are options and the control's value is
+          a tuple of them (in the order of ``values``), shown live as one
+          toggle button per option. Its ``static_values`` are the tuples
+          precomputed for the kernel-free face (default: each option alone).
+        - ``"counter"``: the value advances through ``values`` by buttons
+          (``buttons`` maps ``"next"``, ``"play"`` and ``"reset"`` to their
+          labels): "next" moves one value on, "play" runs on to the last value
+          on a timer in the browser, "reset" goes back to the first.
     static_values : sequence, optional
         The values precomputed for the kernel-free face (default: all).
     format : callable, optional
         Turns a value into the text shown beside the control.
+    buttons : dict, optional
+        Button labels of a ``"counter"`` control.
     """
 
     name: str
@@ -73,29 +98,66 @@ class Control:
     kind: str = "slider"
     static_values: Sequence[Any] | None = None
     format: Callable[[Any], str] = str
+    buttons: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         if len(self.values) == 0:
             raise ValueError(f"control {self.name!r}: values must not be empty")
-        if self.kind not in ("slider", "dropdown"):
-            raise ValueError(f'control {self.name!r}: kind must be "slider" or "dropdown"')
-        if self.default is not None and self.default not in list(self.values):
+        if self.kind not in _KINDS:
             raise ValueError(
-                f"control {self.name!r}: default {self.default!r} is not one of its values"
+                f"control {self.name!r}: kind must be one of {', '.join(map(repr, _KINDS))}, "
+                f"got {self.kind!r}"
             )
-        for value in self.static_values or ():
-            if value not in list(self.values):
+        if self.buttons is not None:
+            if self.kind != "counter":
+                raise ValueError(f"control {self.name!r}: only a counter has buttons")
+            unknown = set(self.buttons) - {"next", "play", "reset"}
+            if unknown or "next" not in self.buttons:
                 raise ValueError(
-                    f"control {self.name!r}: static value {value!r} is not one of its values"
+                    f"control {self.name!r}: buttons must map 'next' (and optionally 'play' "
+                    f"and 'reset') to labels, got {sorted(self.buttons)}"
                 )
+        if self.default is not None:
+            self.check(self.default, "default")
+        for value in self.static_values or ():
+            self.check(value, "static value")
+
+    def check(self, value: Any, what: str = "value") -> Any:
+        """``value`` in canonical form, or a ValueError that names the control."""
+        options = list(self.values)
+        if self.kind == "multiselect":
+            chosen = (value,) if isinstance(value, str) else value
+            try:
+                unknown = [v for v in chosen if v not in options]
+            except TypeError:
+                unknown = [value]
+            if unknown:
+                raise ValueError(
+                    f"control {self.name!r}: {what} {value!r} is not a selection of {options!r}"
+                )
+            return tuple(v for v in options if v in chosen)
+        if value not in options:
+            raise ValueError(f"control {self.name!r}: {what} {value!r} is not one of its values")
+        return value
 
     @property
     def start(self) -> Any:
+        if self.kind == "multiselect":
+            return self.check(self.values[:1] if self.default is None else self.default)
         return self.values[0] if self.default is None else self.default
 
     @property
     def frames(self) -> list[Any]:
+        if self.kind == "multiselect":
+            presets = self.static_values or [(v,) for v in self.values]
+            return [self.check(v) for v in presets]
         return list(self.values if self.static_values is None else self.static_values)
+
+    def label_of(self, value: Any) -> str:
+        """The text shown beside the control for ``value``."""
+        if self.kind == "multiselect":
+            return ", ".join(self.format(v) for v in value) or "none"
+        return self.format(value)
 
 
 @dataclass
@@ -117,6 +179,9 @@ class Explorer:
         Figure size in inches.
     dpi : int
         Resolution of the images (both faces).
+    readout : callable, optional
+        ``readout(data, values) -> str``: a line of text shown under the
+        figure and updated with it (a live number such as a dead fraction).
     """
 
     title: str
@@ -126,6 +191,7 @@ class Explorer:
     alt: Callable[[Any, dict[str, Any]], str]
     figsize: tuple[float, float] = (7.0, 3.2)
     dpi: int = 80
+    readout: Callable[[Any, dict[str, Any]], str] | None = None
     values: dict[str, Any] = field(init=False)
     data: Any = field(init=False, default=None)
     compute_seconds: list[float] = field(init=False, default_factory=list)
@@ -134,6 +200,8 @@ class Explorer:
     _widget: Any = field(init=False, default=None, repr=False)
     _image: Any = field(init=False, default=None, repr=False)
     _status: Any = field(init=False, default=None, repr=False)
+    _readout: Any = field(init=False, default=None, repr=False)
+    _syncing: bool = field(init=False, default=False, repr=False)
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.controls]
@@ -151,7 +219,9 @@ class Explorer:
                 raise ValueError(
                     f"{self.title!r} has no control {name!r}; its controls are: {', '.join(known)}"
                 )
-            if value not in list(known[name].values):
+            if known[name].kind == "multiselect":
+                values[name] = known[name].check(value)
+            elif value not in list(known[name].values):
                 raise ValueError(
                     f"control {name!r} takes one of {list(known[name].values)!r}, got {value!r}"
                 )
@@ -186,60 +256,119 @@ class Explorer:
     def alt_text(self) -> str:
         return self.alt(self.data, dict(self.values))
 
+    def readout_text(self) -> str:
+        """The line shown under the figure ("" when the explorer has no readout)."""
+        return "" if self.readout is None else self.readout(self.data, dict(self.values))
+
     # ------------------------------------------------------------- live face
     def widget(self):
         """The live ipywidget (built once; controls update one image in place)."""
         if self._widget is None:
             import ipywidgets as w
 
-            self._inputs = {}
-            rows = []
-            for control in self.controls:
-                options = [(control.format(v), v) for v in control.values]
-                common = {
-                    "options": options,
-                    "value": self.values[control.name],
-                    "description": control.label,
-                    "style": {"description_width": "initial"},
-                    "layout": w.Layout(width="420px"),
-                }
-                if control.kind == "slider":
-                    box = w.SelectionSlider(continuous_update=True, **common)
-                else:
-                    box = w.Dropdown(**common)
-                box.observe(self._on_change(control.name), names="value")
-                self._inputs[control.name] = box
-                rows.append(box)
+            self._inputs, self._plays = {}, {}
+            rows = [self._control_widget(w, control) for control in self.controls]
             self._image = w.Image(format="png", layout=w.Layout(max_width="100%"))
+            self._readout = w.HTML()
             self._status = w.HTML()
             self._widget = w.VBox(
-                [w.HTML(f"<b>{html.escape(self.title)}</b>"), *rows, self._image, self._status]
+                [
+                    w.HTML(f"<b>{html.escape(self.title)}</b>"),
+                    *rows,
+                    self._image,
+                    self._readout,
+                    self._status,
+                ]
             )
             self._refresh_image()
         return self._widget
 
-    def _on_change(self, name: str):
-        def handler(change):
-            if self.values[name] == change["new"]:
-                return
-            self.values[name] = change["new"]
-            try:
-                self._recompute()
-                self._refresh_image()
-                self._status.value = ""
-            except Exception as error:  # a live control must never crash the kernel
-                self._status.value = f"<span style='color:#b00'>{html.escape(repr(error))}</span>"
+    def _control_widget(self, w, control: Control):
+        """The ipywidget of one control (its value widget is kept in ``self._inputs``)."""
+        name, value = control.name, self.values[control.name]
+        style = {"description_width": "initial"}
+        if control.kind == "multiselect":
+            toggles = [
+                w.ToggleButton(value=v in value, description=control.format(v), tooltip=str(v))
+                for v in control.values
+            ]
 
-        return handler
+            def toggled(change):
+                chosen = tuple(v for v, t in zip(control.values, toggles) if t.value)
+                self._update(name, chosen)
+
+            for toggle in toggles:
+                toggle.observe(toggled, names="value")
+            self._inputs[name] = toggles
+            return w.HBox([w.Label(control.label), *toggles], layout=w.Layout(flex_flow="row wrap"))
+        options = [(control.format(v), v) for v in control.values]
+        common = {"options": options, "value": value, "description": control.label, "style": style}
+        if control.kind == "dropdown":
+            box = w.Dropdown(layout=w.Layout(width="420px"), **common)
+        else:
+            box = w.SelectionSlider(
+                continuous_update=True, layout=w.Layout(width="420px"), **common
+            )
+        box.observe(lambda change: self._update(name, change["new"]), names="value")
+        self._inputs[name] = box
+        if control.kind != "counter":
+            return box
+        box.disabled = True  # a counter is moved by its buttons
+        values = list(control.values)
+
+        def press(action):
+            def handler(_button):
+                i = values.index(self.values[name])
+                self._update(name, values[0 if action == "reset" else min(i + 1, len(values) - 1)])
+
+            return handler
+
+        buttons = []
+        for action, label in (control.buttons or {"next": "Step"}).items():
+            if action == "play":
+                play = w.Play(min=0, max=len(values) - 1, step=1, interval=150, description=label)
+                play.observe(lambda change: self._update(name, values[change["new"]]), "value")
+                buttons.append(w.HBox([w.Label(label), play]))
+                self._plays[name] = play
+            else:
+                button = w.Button(description=label)
+                button.on_click(press(action))
+                buttons.append(button)
+        return w.VBox([w.HBox(buttons), box])
+
+    def _update(self, name: str, value: Any) -> None:
+        """A live control moved: recompute and redraw; errors are shown, never raised."""
+        if self._syncing or self.values[name] == value:
+            return
+        self.values[name] = value
+        try:
+            self._recompute()
+            self._sync_widgets()
+            self._refresh_image()
+            self._status.value = ""
+        except Exception as error:  # a live control must never crash the kernel
+            self._status.value = f"<span style='color:#b00'>{html.escape(repr(error))}</span>"
 
     def _sync_widgets(self) -> None:
-        for name, box in self._inputs.items():
-            if box.value != self.values[name]:
-                box.value = self.values[name]
+        """Show ``self.values`` on the widgets without their handlers reacting."""
+        self._syncing = True
+        try:
+            for control in self.controls:
+                value, box = self.values[control.name], self._inputs[control.name]
+                if control.kind == "multiselect":
+                    for option, toggle in zip(control.values, box):
+                        toggle.value = option in value
+                    continue
+                box.value = value
+                if control.kind == "counter" and control.name in self._plays:
+                    self._plays[control.name].value = list(control.values).index(value)
+        finally:
+            self._syncing = False
 
     def _refresh_image(self) -> None:
         self._image.value = self.png()
         self._image.description_tooltip = self.alt_text()
+        self._readout.value = html.escape(self.readout_text())
 
     # ------------------------------------------------------- kernel-free face
     def fallback_html(self) -> str:
@@ -250,22 +379,36 @@ class Explorer:
         no element ids: the script finds its own container.
         """
         saved = dict(self.values)
-        frames, alts = [], []
+        frames, index, alts, readouts = [], [], [], []
+        drawn: dict[str, int] = {}
         grids = [c.frames for c in self.controls]
         try:
             for combination in itertools.product(*grids):
                 self.values = dict(zip([c.name for c in self.controls], combination))
                 self._recompute()
-                frames.append(base64.b64encode(self.png()).decode("ascii"))
+                # the same data (a parameter that does not apply) is drawn and stored once
+                key = _fingerprint(self.data)
+                if key is None or key not in drawn:
+                    frame = base64.b64encode(self.png()).decode("ascii")
+                    if frame not in frames:
+                        frames.append(frame)
+                    if key is not None:
+                        drawn[key] = frames.index(frame)
+                    index.append(frames.index(frame))
+                else:
+                    index.append(drawn[key])
                 alts.append(self.alt_text())
+                readouts.append(self.readout_text())
         finally:
             self.values = saved
             self._recompute()
         payload = {
             "frames": frames,
+            "index": index,
             "alts": alts,
+            "readouts": readouts,
             "sizes": [len(g) for g in grids],
-            "labels": [[c.format(v) for v in g] for c, g in zip(self.controls, grids)],
+            "labels": [[c.label_of(v) for v in g] for c, g in zip(self.controls, grids)],
         }
         inputs, start_index = [], 0
         for control, grid in zip(self.controls, grids):
@@ -277,7 +420,7 @@ class Explorer:
                 f"<input type='range' data-actnet-control='{html.escape(control.name)}' "
                 f"min='0' max='{len(grid) - 1}' step='1' value='{start}' "
                 f"aria-label='{html.escape(control.label)}'> "
-                f"<output>{html.escape(control.format(grid[start]))}</output></label>"
+                f"<output>{html.escape(control.label_of(grid[start]))}</output></label>"
             )
         data_json = json.dumps(payload).replace("</", "<\\/")
         return (
@@ -285,9 +428,15 @@ class Explorer:
             f"<p style='font-weight:bold;margin:0'>{html.escape(self.title)}</p>"
             + "".join(inputs)
             + f"<img class='actnet-frame' style='max-width:100%' "
-            f"src='data:image/png;base64,{frames[start_index]}' "
+            f"src='data:image/png;base64,{frames[index[start_index]]}' "
             f"alt='{html.escape(alts[start_index], quote=True)}'>"
-            f"<script type='application/json' class='actnet-frames'>{data_json}</script>"
+            + (
+                "<p class='actnet-readout' style='margin:0.2em 0'>"
+                f"{html.escape(readouts[start_index])}</p>"
+                if self.readout is not None
+                else ""
+            )
+            + f"<script type='application/json' class='actnet-frames'>{data_json}</script>"
             f"<script>{_FALLBACK_SCRIPT}</script>"
             "</div>"
         )

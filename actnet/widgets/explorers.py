@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from actnet import experiments, plots
-from actnet.activations import get
+from actnet.activations import Activation, available, get
 from actnet.widgets.explorer import Control, Explorer
 
 __all__ = [
     "activation_explorer",
+    "bias_kick_explorer",
     "dying_relu_explorer",
     "maxout_explorer",
     "playground_explorer",
@@ -27,9 +28,6 @@ __all__ = [
 ]
 
 _DPI = 72
-
-PARAMETER_VALUES = (0.01, 0.1, 0.25, 0.5, 1.0, 2.0)
-"""Values of an activation's numeric parameter (``alpha`` or ``beta``) in the explorer."""
 
 
 def _draw(figure_function):
@@ -46,47 +44,111 @@ def _preferred(value, values):
     return value if value in list(values) else None
 
 
-def _numeric_parameter(name: str) -> str | None:
-    """The activation's first numeric parameter (``alpha``, ``beta``), if it has one."""
-    params = get(name).params
-    return next((k for k, v in params.items() if isinstance(v, int | float)), None)
-
-
 # ----------------------------------------------------------------- activation
+ALPHA_VALUES = ("own", 0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.0)
+"""The activation explorer's α slider; ``"own"`` leaves each activation its default."""
+
+BETA_VALUES = (0.5, 1.0, 2.0, 5.0)
+"""The activation explorer's β slider (SiLU and softplus; large β approaches ReLU)."""
+
+ACTIVATION_PRESETS = (
+    ("sigmoid", "tanh"),
+    ("sigmoid", "tanh", "relu"),
+    ("relu", "leaky_relu", "elu"),
+    ("elu", "selu"),
+    ("relu", "gelu", "silu", "mish"),
+    ("relu", "softplus", "silu"),
+)
+"""The comparisons the kernel-free face precomputes (the live face allows any selection)."""
+
+
+def _describe(act: Activation) -> str:
+    params = ", ".join(f"{k} = {v}" for k, v in act.params.items())
+    return act.name + (f" ({params})" if params else "")
+
+
+def _alpha_label(value) -> str:
+    return "each one's own" if value == "own" else f"{value:g}"
+
+
 def activation_explorer(
-    names: Sequence[str] = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu"),
+    names: Sequence[str] | None = None,
+    selected: Sequence[str] = ("sigmoid", "tanh", "relu"),
+    presets: Sequence[Sequence[str]] | None = None,
 ) -> Explorer:
-    """Pick an activation and its parameter; see its value and its derivative."""
+    """Any registered activations side by side, with their parameters as sliders.
 
-    def compute(name: str, parameter: float):
-        key = _numeric_parameter(name)
-        return get(name) if key is None else get(name, **{key: parameter})
+    Parameters
+    ----------
+    names : sequence of str, optional
+        The activations offered (default: every registered one).
+    selected : sequence of str
+        Those shown at first.
+    presets : sequence of sequences of str, optional
+        The selections precomputed for the kernel-free face (default:
+        :data:`ACTIVATION_PRESETS` restricted to ``names``).
+    """
+    names = list(available() if names is None else names)
+    for name in names:
+        get(name)  # an unknown name fails here, with the list of known ones
+    if presets is None:
+        presets = [p for p in ACTIVATION_PRESETS if set(p) <= set(names)] or [tuple(names)]
+    selected = tuple(n for n in selected if n in names) or tuple(names[:1])
 
-    def alt(act, values) -> str:
-        params = ", ".join(f"{k} = {v}" for k, v in act.params.items())
+    def compute(names: tuple[str, ...], alpha, beta: float):
+        return experiments.activation_curves(
+            names, alpha=None if alpha == "own" else alpha, beta=beta
+        )
+
+    def alt(curves, values) -> str:
+        if not curves.activations:
+            return "No activation is selected."
+        shown = "; ".join(_describe(a) for a in curves.activations)
         return (
-            f"{act.name}{f' ({params})' if params else ''}: its value (solid) and its "
-            "derivative (dashed) for inputs from -4 to 4."
+            f"Two panels for inputs from -4 to 4: on the left the values, on the right the "
+            f"derivatives of {shown}."
+        )
+
+    def readout(curves, values) -> str:
+        return "; ".join(
+            f"{a.name}: f'(0) = {g[curves.x.size // 2]:.3g}, f(-4) = {v[0]:.3g}"
+            for a, v, g in zip(curves.activations, curves.values, curves.derivatives)
         )
 
     return Explorer(
-        "An activation and its derivative",
+        "Activations side by side",
         [
-            Control("name", list(names), "Activation", kind="dropdown"),
             Control(
-                "parameter",
-                list(PARAMETER_VALUES),
-                "Parameter (α of leaky ReLU and ELU, β of SiLU and softplus)",
-                default=0.1,
-                static_values=[0.01, 0.1, 1.0],
+                "names",
+                names,
+                "Activations",
+                kind="multiselect",
+                default=selected,
+                static_values=[tuple(p) for p in presets],
+            ),
+            Control(
+                "alpha",
+                list(ALPHA_VALUES),
+                "α (leaky ReLU, PReLU, ELU)",
+                default="own",
+                static_values=["own", 0.1, 1.0],
+                format=_alpha_label,
+            ),
+            Control(
+                "beta",
+                list(BETA_VALUES),
+                "β (SiLU, softplus)",
+                default=1.0,
+                static_values=[1.0, 5.0],
                 format=lambda v: f"{v:g}",
             ),
         ],
         compute,
-        _draw(plots.activation),
+        _draw(plots.activation_curves),
         alt,
-        figsize=(4.6, 3.0),
+        figsize=(7.6, 3.0),
         dpi=_DPI,
+        readout=readout,
     )
 
 
@@ -188,13 +250,92 @@ def zigzag_explorer(learning_rates: Sequence[float] = (0.05, 0.1, 0.2, 0.5, 1.0)
 
 # ----------------------------------------------------------------- dying ReLU
 def dying_relu_explorer(
+    learning_rates: Sequence[float] = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0),
+    activations: Sequence[str] = ("relu", "leaky_relu", "elu"),
+    max_kicks: int = 3,
+) -> Explorer:
+    """Train a layer of 32 units; press "kick the bias" and watch units die, or not.
+
+    Each press is one update ``b <- b - lr * g`` with a large gradient ``g`` on
+    every hidden bias (see :func:`actnet.experiments.kick_the_bias`), so the
+    learning rate sets how hard the same gradient kicks. The line under the
+    figure is the live count of dead (for ReLU) or inactive units.
+    """
+
+    def compute(activation: str, learning_rate: float, kicks: int):
+        return experiments.kick_the_bias(activation, learning_rate=learning_rate, kicks=kicks)
+
+    def _state(result) -> str:
+        n, width = result.inactive_units, result.width
+        if n == 0:
+            return f"none of the {width} units is negative on every example"
+        if result.activation == "relu":
+            return f"{n} of {width} units are dead (0 on every example, no gradient)"
+        gets = "still get a gradient" if result.gradient_reaches_inactive else "get no gradient"
+        return f"{n} of {width} units are negative on every example but {gets}"
+
+    def alt(result, values) -> str:
+        return (
+            f"A layer of {result.width} {result.activation} units trained at learning rate "
+            f"{result.learning_rate:g} with {result.kicks} bias kicks: after the last step "
+            f"{_state(result)}; the loss ends at {result.loss[-1]:.3f}."
+        )
+
+    def readout(result, values) -> str:
+        return (
+            f"After {result.kicks} kick{'s' if result.kicks != 1 else ''}: {_state(result)}; "
+            f"loss {result.loss[-1]:.3f}."
+        )
+
+    rates = list(learning_rates)
+    return Explorer(
+        "Kick the bias",
+        [
+            Control(
+                "activation",
+                list(activations),
+                "Activation",
+                kind="dropdown",
+                static_values=[a for a in ("relu", "leaky_relu") if a in activations]
+                or [activations[0]],
+            ),
+            Control(
+                "learning_rate",
+                rates,
+                "Learning rate",
+                default=_preferred(0.5, rates),
+                static_values=list(
+                    dict.fromkeys(
+                        [
+                            _preferred(0.1, rates) or rates[0],
+                            _preferred(0.5, rates) or rates[-1],
+                            rates[-1],
+                        ]
+                    )
+                ),
+                format=lambda v: f"{v:g}",
+            ),
+            Control(
+                "kicks",
+                list(range(max_kicks + 1)),
+                "Kicks so far",
+                kind="counter",
+                buttons={"next": "Kick the bias", "reset": "Start again"},
+            ),
+        ],
+        compute,
+        _draw(plots.kick_the_bias),
+        alt,
+        figsize=(8.0, 2.6),
+        dpi=_DPI,
+        readout=readout,
+    )
+
+
+def bias_kick_explorer(
     kicks: Sequence[float] = (-0.5, -1.0, -1.5, -2.0, -3.0), steps: int = 250
 ) -> Explorer:
-    """Kick a unit's bias down by a chosen amount; a ReLU may die, a leaky ReLU recovers.
-
-    The live widget's "kick the bias" button is the kick-size control here, so
-    both faces show the same thing.
-    """
+    """One unit's bias kicked down by a chosen amount: a ReLU may die, a leaky ReLU recovers."""
 
     def compute(activation: str, kick: float):
         return experiments.bias_kick(activation=activation, kick=kick, steps=steps)
@@ -231,12 +372,22 @@ def playground_explorer(
     activations: Sequence[str] = ("relu", "tanh", "sigmoid", "leaky_relu"),
     widths: Sequence[int] = (4, 8, 12),
     depths: Sequence[int] = (1, 2, 3),
-    epochs: Sequence[int] = (1, 10, 20, 40, 60),
+    max_epochs: int = 100,
+    epochs_per_step: int = 5,
 ) -> Explorer:
-    """Train a small network on a 2-D data set; every frame trains from the same seed.
+    """Train a small network on a 2-D data set with "step", "train" and "reset" buttons.
 
     200 points, full-batch Adam (learning rate 0.05), binary cross-entropy.
+    "Step" trains ``epochs_per_step`` more epochs, "train" keeps stepping up to
+    ``max_epochs``, "reset" starts again from the same seed. Changing the data
+    set or the network keeps the number of epochs and trains the new network
+    that far. The kernel-free face shows a few epoch counts.
     """
+    epochs = list(range(0, max_epochs + 1, epochs_per_step))
+    if len(epochs) < 2:
+        raise ValueError(
+            f"epochs_per_step ({epochs_per_step}) must be at most max_epochs ({max_epochs})"
+        )
 
     def compute(dataset: str, activation: str, width: int, depth: int, epochs: int):
         return experiments.playground(dataset, activation, width, depth, epochs)
@@ -248,6 +399,9 @@ def playground_explorer(
             f"after {values['epochs']} epochs: training accuracy {run.accuracy:.0%}, "
             f"loss {run.loss[-1]:.3f}."
         )
+
+    def readout(run, values) -> str:
+        return f"Epoch {run.epochs}: loss {run.loss[-1]:.3f}, training accuracy {run.accuracy:.0%}."
 
     return Explorer(
         "Network playground",
@@ -276,11 +430,16 @@ def playground_explorer(
             ),
             Control(
                 "epochs",
-                list(epochs),
-                "Epochs",
-                default=epochs[-1],
+                epochs,
+                "Epochs trained",
+                kind="counter",
+                buttons={
+                    "next": f"Step (+{epochs_per_step} epochs)",
+                    "play": "Train",
+                    "reset": "Reset",
+                },
                 static_values=list(
-                    dict.fromkeys([epochs[0], epochs[len(epochs) // 2], epochs[-1]])
+                    dict.fromkeys([epochs[0], epochs[len(epochs) // 5], epochs[-1]])
                 ),
             ),
         ],
@@ -289,6 +448,7 @@ def playground_explorer(
         alt,
         figsize=(6.0, 2.6),
         dpi=_DPI,
+        readout=readout,
     )
 
 
