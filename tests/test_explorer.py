@@ -203,3 +203,17 @@ def test_bad_control_kinds_and_buttons_are_named():
         Control("k", [1, 2], "k", buttons={"next": "Go"})
     with pytest.raises(ValueError, match="buttons must map 'next'"):
         Control("k", [1, 2], "k", kind="counter", buttons={"rewind": "Back"})
+
+
+def test_moving_another_control_starts_a_counter_again():
+    ex = _picker()
+    ex.set(n=2)
+    ex.set(names=("b",))
+    assert ex.values["n"] == 0 and ex.data == ["b0"]
+    ex.set(names=("a",), n=1)  # both in one call: the counter keeps the value given
+    assert ex.data == ["a1"]
+    ex.set(names=("a",))  # no change, no restart
+    assert ex.values["n"] == 1
+    ex.widget()
+    ex._inputs["names"][2].value = True  # a live toggle restarts it too
+    assert ex.values == {"names": ("a", "c"), "n": 0} and ex._inputs["n"].value == 0

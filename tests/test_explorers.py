@@ -91,9 +91,11 @@ def test_dying_relu_explorer_each_kick_kills_relu_units_for_good():
     assert not ex.data.gradient_reaches_inactive
     # a dead unit never comes back: the dead fraction never falls between kicks
     assert np.all(np.diff(ex.data.inactive_fraction) >= 0)
-    ex.set(learning_rate=1.0)  # the same gradient kicks twice as hard
+    ex.set(learning_rate=1.0)  # a new learning rate starts again from the trained layer
+    assert ex.values["kicks"] == 0 and ex.data.inactive_units == 0
+    ex.set(learning_rate=1.0, kicks=1)  # the same gradient kicks twice as hard
     assert ex.data.inactive_units == 32 and ex.data.loss[-1] == pytest.approx(np.log(2), abs=1e-3)
-    ex.set(activation="leaky_relu")
+    ex.set(activation="leaky_relu", kicks=3)
     assert ex.data.gradient_reaches_inactive and "still get a gradient" in ex.readout_text()
     assert ex.data.loss[-1] < 0.65  # and it keeps learning through the leak
     payload = _check_fallback(ex, 2 * 3 * 4)

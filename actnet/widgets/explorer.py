@@ -82,7 +82,10 @@ class Control:
         - ``"counter"``: the value advances through ``values`` by buttons
           (``buttons`` maps ``"next"``, ``"play"`` and ``"reset"`` to their
           labels): "next" moves one value on, "play" runs on to the last value
-          on a timer in the browser, "reset" goes back to the first.
+          on a timer in the browser, "reset" goes back to the first. Moving
+          any other control starts a counter again from its first value (a
+          new network is trained from the start), unless both are set in
+          the same call of :meth:`Explorer.set`.
     static_values : sequence, optional
         The values precomputed for the kernel-free face (default: all).
     format : callable, optional
@@ -225,12 +228,23 @@ class Explorer:
                 raise ValueError(
                     f"control {name!r} takes one of {list(known[name].values)!r}, got {value!r}"
                 )
+        self._restart_counters(
+            [n for n, v in values.items() if v != self.values[n]], keep=list(values)
+        )
         self.values.update(values)
         self._recompute()
         if self._widget is not None:
             self._sync_widgets()
             self._refresh_image()
         return self
+
+    def _restart_counters(self, changed: list[str], keep: list[str]) -> None:
+        """Counters go back to their first value when another control changes."""
+        kinds = {c.name: c.kind for c in self.controls}
+        if any(kinds[name] != "counter" for name in changed):
+            for control in self.controls:
+                if control.kind == "counter" and control.name not in keep:
+                    self.values[control.name] = control.values[0]
 
     def _recompute(self) -> None:
         start = time.perf_counter()
@@ -340,6 +354,7 @@ class Explorer:
         """A live control moved: recompute and redraw; errors are shown, never raised."""
         if self._syncing or self.values[name] == value:
             return
+        self._restart_counters([name], keep=[name])
         self.values[name] = value
         try:
             self._recompute()
