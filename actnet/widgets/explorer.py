@@ -262,9 +262,20 @@ class Explorer:
         return self._figure
 
     def png(self) -> bytes:
-        """The current figure as PNG bytes (deterministic: no time stamp)."""
+        """The current figure as PNG bytes (deterministic: no time stamp).
+
+        Drawn once on an Agg canvas and encoded by Pillow: ``savefig`` would
+        lay the figure out and draw it a second time.
+        """
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from PIL import Image
+
+        canvas = FigureCanvasAgg(self.figure())
+        canvas.draw()
+        size = canvas.get_width_height()
+        image = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()
-        self.figure().savefig(buffer, format="png", dpi=self.dpi, metadata={"Software": None})
+        image.save(buffer, format="png")
         return buffer.getvalue()
 
     def alt_text(self) -> str:
@@ -340,7 +351,7 @@ class Explorer:
         buttons = []
         for action, label in (control.buttons or {"next": "Step"}).items():
             if action == "play":
-                play = w.Play(min=0, max=len(values) - 1, step=1, interval=150, description=label)
+                play = w.Play(min=0, max=len(values) - 1, step=1, interval=400, description=label)
                 play.observe(lambda change: self._update(name, values[change["new"]]), "value")
                 buttons.append(w.HBox([w.Label(label), play]))
                 self._plays[name] = play
