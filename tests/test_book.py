@@ -1,26 +1,6 @@
 """The book builds with warnings as errors, and the built pages hold what they should."""
 
 import re
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def html(tmp_path_factory):
-    out = tmp_path_factory.mktemp("book")
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    result = subprocess.run(
-        [jupyter_book, "build", ROOT, "--path-output", out, "-W", "-n", "--keep-going"],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return out / "_build" / "html"
 
 
 def test_book_builds_with_every_page(html):
