@@ -1,0 +1,901 @@
+"""Checks for the course's exercises: call a student's answer, compare it with actnet, explain.
+
+A student calls a check in a notebook cell, right after writing an answer::
+
+    from actnet import check
+    check.derivative(sigmoid_grad, "sigmoid")
+
+Every check compares the answer with the reference in :mod:`actnet` on many
+inputs, edge cases included (0, large inputs, +-inf, NaN, float32 arrays, a
+2-d array), and says what it found:
+
+* a right answer gives a :class:`Result` (``passed=True``), which a notebook
+  shows as one line starting with a tick;
+* a wrong one raises :class:`CheckFailed`, an :class:`AssertionError` carrying
+  the same kind of :class:`Result` (``passed=False``): which input failed, what
+  was expected and what came back, and a hint. In IPython and Jupyter only
+  that message is shown, not a traceback. Raising is deliberate: nbgrader's
+  autograder counts a check cell that raises as failed, and gives its points
+  otherwise. (So "Run All" stops at the first wrong answer, as at any error;
+  nbclient's ``allow_errors=True`` runs on.) Pass ``raise_on_failure=False``
+  to get the failing :class:`Result` back instead.
+
+A check never lets a student's answer crash the kernel: an answer that raises
+(``NotImplementedError`` from an unanswered exercise included), returns the
+wrong shape, dtype or type, changes its input in place, or never returns is
+reported like a wrong value. The time limit (``TIME_LIMIT`` seconds a
+call, or ``time_limit=``) is enforced with ``SIGALRM`` when the check runs in
+the main thread of a Unix process, as notebook cells do; elsewhere the call
+runs in a daemon thread, which is abandoned, still running, when it overruns
+(a thread cannot be stopped), and the check reports the overrun.
+
+>>> import numpy as np
+>>> from actnet import check
+>>> check.activation(lambda x: np.maximum(x, 0.0), "relu")
+✓ relu: right on all 179 inputs (edge cases, a 2-d array and float32 included).
+>>> result = check.activation(lambda x: x, "relu", raise_on_failure=False)
+>>> result.passed
+False
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import textwrap
+import threading
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from actnet.activations import Activation, get, register
+
+__all__ = [
+    "TIME_LIMIT",
+    "CheckFailed",
+    "Result",
+    "activation",
+    "chain_product",
+    "dead_unit_gradient",
+    "derivative",
+    "kill_relu",
+    "linear_collapse",
+    "maxout",
+    "maxout_forward",
+    "own_activation",
+    "report_card",
+]
+
+TIME_LIMIT = 5.0
+"""Seconds one call of a student's function may take before the check gives up on it."""
+
+
+# ------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class Result:
+    """What a check found: ``passed``, the thing checked (``title``) and a ``message``."""
+
+    passed: bool
+    title: str
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __str__(self) -> str:
+        mark = "✓" if self.passed else "✗"
+        # short lines: a notebook shows them whole, without a scroll bar
+        lines = f"{mark} {self.title}: {self.message}".split("\n")
+        wrapped = [textwrap.fill(line, 76, subsequent_indent="  ") for line in lines]
+        return "\n".join(wrapped)
+
+    __repr__ = __str__
+
+
+class CheckFailed(AssertionError):
+    """A wrong answer: an AssertionError whose message is the check's feedback."""
+
+    def __init__(self, result: Result) -> None:
+        super().__init__(str(result))
+        self.result = result
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows these lines instead of a traceback: the feedback is the point
+        return str(self.result).splitlines()
+
+
+def _finish(result: Result, raise_on_failure: bool) -> Result:
+    if result.passed or not raise_on_failure:
+        return result
+    raise CheckFailed(result)
+
+
+class _Failure(Exception):
+    """Raised inside a check to stop at the first problem; carries the feedback."""
+
+
+# -------------------------------------------------------- calling the student
+class _TimeUp(BaseException):
+    """Raised by the alarm; a BaseException so that ``except Exception`` cannot swallow it."""
+
+
+@dataclass
+class _Call:
+    value: Any = None
+    error: BaseException | None = None
+    timed_out: bool = False
+    warnings: tuple[str, ...] = ()
+
+
+def _run(function: Callable, args: tuple, kwargs: Mapping[str, Any], out: _Call) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            out.value = function(*args, **kwargs)
+        except (Exception, SystemExit) as error:  # a student's answer may raise anything
+            out.error = error
+    out.warnings = tuple(dict.fromkeys(str(w.message) for w in caught))
+
+
+def _call(function: Callable, args: tuple, kwargs: Mapping[str, Any], time_limit: float) -> _Call:
+    """Call ``function(*args, **kwargs)``, never letting it raise or run past ``time_limit``."""
+    out = _Call()
+    use_alarm = (
+        hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    )
+    if use_alarm:
+
+        def time_up(signum, frame):
+            raise _TimeUp
+
+        previous = signal.signal(signal.SIGALRM, time_up)
+        try:
+            try:
+                signal.setitimer(signal.ITIMER_REAL, time_limit)
+                _run(function, args, kwargs, out)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except _TimeUp:
+            out.timed_out = True
+        finally:
+            signal.signal(signal.SIGALRM, previous)
+        return out
+    worker = threading.Thread(target=_run, args=(function, args, kwargs, out), daemon=True)
+    worker.start()
+    worker.join(time_limit)
+    if worker.is_alive():
+        return _Call(timed_out=True)
+    return out
+
+
+def _name(function: Any) -> str:
+    return getattr(function, "__name__", None) or type(function).__name__
+
+
+def _describe_error(name: str, error: BaseException, call_text: str) -> str:
+    if isinstance(error, NotImplementedError):
+        return (
+            f"`{name}` is not written yet: it raises NotImplementedError. Replace the line "
+            "`raise NotImplementedError()` by your code, run that cell, then run this one again."
+        )
+    hints = {
+        NameError: "Is a name misspelt, or is it defined in a cell you have not run yet?",
+        TypeError: "Check the number and kind of arguments, and that you return numbers.",
+        ZeroDivisionError: "NumPy arrays divide by zero without raising; Python floats do not.",
+        IndexError: "Indexing went past the end of an array: check the shapes.",
+        RecursionError: "The function calls itself without end.",
+        SystemExit: "The function called exit(); return a value instead.",
+    }
+    hint = next((h for kind, h in hints.items() if isinstance(error, kind)), "")
+    return f"{call_text} raised {type(error).__name__}: {error}. {hint}".rstrip()
+
+
+def _returned(
+    function: Callable, args: tuple, kwargs: Mapping[str, Any], time_limit: float, call_text: str
+) -> tuple[Any, tuple[str, ...]]:
+    """The value ``function`` returns, or :class:`_Failure` saying what went wrong."""
+    name = _name(function)
+    out = _call(function, args, kwargs, time_limit)
+    if out.timed_out:
+        raise _Failure(
+            f"{call_text} did not return within {time_limit:g} s, so the check stopped waiting. "
+            "Is there a loop that never ends (a `while` whose condition stays true)?"
+        )
+    if out.error is not None:
+        raise _Failure(_describe_error(name, out.error, call_text))
+    if out.value is None:
+        raise _Failure(f"{call_text} returned None. Did you forget the `return`?")
+    return out.value, out.warnings
+
+
+def _numeric_array(value: Any, what: str) -> np.ndarray:
+    try:
+        arr = np.asarray(value)
+    except Exception:  # any object may be returned
+        arr = np.asarray(None)
+    if arr.dtype.kind not in "biuf":
+        raise _Failure(
+            f"{what} returned {type(value).__name__} {_short(value)}, not numbers: "
+            "return a NumPy array (or a number)."
+        )
+    return arr
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _fmt(value: Any) -> str:
+    value = float(value)
+    if math.isnan(value) or math.isinf(value) or value == 0:
+        return str(value)
+    return f"{value:.6g}"
+
+
+def _warning_note(found: Sequence[str]) -> str:
+    if not found:
+        return ""
+    return (
+        f" NumPy warned while computing it ({found[0]}): the answer is right, but a stable "
+        "formula would not overflow (compute exp only of numbers <= 0, e.g. from exp(-|x|))."
+    )
+
+
+# ------------------------------------------------------ elementwise functions
+_ORDINARY = np.array([0.0, 0.5, -0.5, 1.0, -1.0, 2.0, -2.0, 3.0, -3.0, 5.0, -5.0])
+_EDGES = np.array([20.0, -20.0, 50.0, -50.0, 100.0, -100.0, 1000.0, -1000.0, 1e300, -1e300])
+_SPECIAL = np.array([np.inf, -np.inf, np.nan])
+_GRID = np.linspace(-6.0, 6.0, 121)
+
+
+def _inputs_1d() -> np.ndarray:
+    # simplest first: the first failure reported is the easiest one to understand
+    return np.concatenate([_ORDINARY, _GRID, _EDGES, _SPECIAL])
+
+
+def _inputs_2d() -> np.ndarray:
+    return np.linspace(-4.0, 4.0, 12).reshape(3, 4)
+
+
+def _inputs_float32() -> np.ndarray:
+    return np.concatenate([_ORDINARY, _EDGES[:8], _SPECIAL]).astype(np.float32)
+
+
+def _value_hint(x: float, expected: float, got: float, reference: Activation, what: str) -> str:
+    if math.isnan(x):
+        return (
+            "NaN in should give NaN out. A comparison with NaN is False, so "
+            "`np.where(x > 0, ...)` picks the other branch there; "
+            "`np.where(np.isnan(x), x, ...)` keeps the NaN."
+        )
+    if math.isnan(got) and math.isinf(x):
+        return (
+            "At an infinite input the answer is the limit. Expressions such as "
+            "inf - inf, inf / inf or 0 * inf give NaN: find a form that avoids them."
+        )
+    if math.isinf(x):
+        return f"At x = {_fmt(x)} the answer is the limit of the {what} as x goes there."
+    if (math.isnan(got) or math.isinf(got)) and abs(x) >= 20:
+        return (
+            f"At x = {_fmt(x)} something overflowed: exp(1000) is inf in floating point, and "
+            "inf / inf is NaN. Rewrite the formula so that exp only sees numbers <= 0, "
+            "for example with exp(-|x|)."
+        )
+    if x in reference.kinks:
+        return (
+            f"x = {_fmt(x)} is the kink. The course takes PyTorch's value there: relu'(0) = 0, "
+            "leaky_relu'(0) = alpha (the left-hand slope for ReLU, alpha for leaky ReLU)."
+        )
+    return (
+        f"Try your function on this one number and compare with the formula of the {what} "
+        "in the chapter."
+    )
+
+
+def _compare(
+    function: Callable,
+    reference: Activation,
+    which: str,
+    params: Mapping[str, Any],
+    time_limit: float,
+) -> tuple[int, tuple[str, ...]]:
+    """Check ``function`` against ``reference`` (``which`` = "value" or "derivative")."""
+    ref = reference if which == "value" else reference.grad
+    what = f"{reference.name}{' derivative' if which == 'derivative' else ''}"
+    name = _name(function)
+    found: list[str] = []
+    checked = 0
+    for x in (_inputs_1d(), _inputs_2d(), _inputs_float32()):
+        given = x.copy()
+        call_text = f"`{name}(x)` for x of shape {x.shape} and dtype {x.dtype}"
+        value, noted = _returned(function, (given,), params, time_limit, call_text)
+        found.extend(noted)
+        if not np.array_equal(given, x, equal_nan=True):
+            i = int(np.flatnonzero(~((given == x) | (np.isnan(given) & np.isnan(x))))[0])
+            raise _Failure(
+                f"`{name}` changed its input in place (x = {_fmt(x.flat[i])} became "
+                f"{_fmt(given.flat[i])}). A function must leave its argument alone: write "
+                "`x = np.array(x, dtype=float)` first, or avoid in-place operations such as "
+                "`x[x < 0] = 0` and `x *= alpha`."
+            )
+        got = _numeric_array(value, call_text)
+        if got.shape != x.shape:
+            raise _Failure(
+                f"{call_text} returned an array of shape {got.shape}. An activation works "
+                f"elementwise, so its output has its input's shape, {x.shape}: avoid sums, "
+                "`np.array([...])` around a scalar, or loops that build a flat list."
+            )
+        if got.dtype != x.dtype:
+            raise _Failure(
+                f"{call_text} returned dtype {got.dtype}. Float32 in should give float32 "
+                f"out (networks are often trained in float32): "
+                "`np.where(x > 0, 1.0, alpha)` is float64 whatever x is; "
+                "`.astype(x.dtype)` at the end fixes it."
+            )
+        expected = ref(x)
+        single = x.dtype == np.float32
+        rtol, atol = (1e-5, 1e-6) if single else (1e-7, 1e-10)
+        good = np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
+        if not good.all():
+            bad = np.flatnonzero(~good.ravel())
+            i = int(bad[0])
+            xi, ei, gi = float(x.flat[i]), float(expected.flat[i]), float(got.flat[i])
+            raise _Failure(
+                f"at x = {_fmt(xi)} ({x.dtype}) the {what} is {_fmt(ei)}, your `{name}` gave "
+                f"{_fmt(gi)} ({len(bad)} of {x.size} inputs of this call differ). "
+                + _value_hint(xi, ei, gi, reference, what)
+            )
+        checked += x.size
+    return checked, tuple(dict.fromkeys(found))
+
+
+def _elementwise(
+    function: Any,
+    name: str | Activation,
+    which: str,
+    params: dict[str, Any],
+    time_limit: float | None,
+    raise_on_failure: bool,
+) -> Result:
+    reference = get(name, **params)
+    title = f"{reference.name}{' derivative' if which == 'derivative' else ''}"
+    if params:
+        title += " (" + ", ".join(f"{k}={v!r}" for k, v in params.items()) + ")"
+    if not callable(function):
+        result = Result(False, title, f"expected a function, got {_short(function)}.")
+        return _finish(result, raise_on_failure)
+    try:
+        checked, found = _compare(
+            function, reference, which, params, TIME_LIMIT if time_limit is None else time_limit
+        )
+    except _Failure as failure:
+        return _finish(Result(False, title, str(failure)), raise_on_failure)
+    message = (
+        f"right on all {checked} inputs (edge cases, a 2-d array and float32 included)."
+        + _warning_note(found)
+    )
+    return Result(True, title, message)
+
+
+def activation(
+    function: Callable,
+    name: str | Activation,
+    *,
+    time_limit: float | None = None,
+    raise_on_failure: bool = True,
+    **params: Any,
+) -> Result:
+    """Check ``function(x, **params)`` against the value of actnet's activation ``name``.
+
+    Parameters
+    ----------
+    function : callable
+        The student's activation; called as ``function(x, **params)`` on arrays.
+    name : str or Activation
+        The reference (``"sigmoid"``, ``"leaky_relu"``, ...).
+    time_limit : float, optional
+        Seconds a call may take (default ``TIME_LIMIT``).
+    raise_on_failure : bool
+        Raise :class:`CheckFailed` on a wrong answer (default) or return the Result.
+    **params
+        The activation's parameters (``alpha=0.1``), given to both.
+    """
+    return _elementwise(function, name, "value", params, time_limit, raise_on_failure)
+
+
+def derivative(
+    function: Callable,
+    name: str | Activation,
+    *,
+    time_limit: float | None = None,
+    raise_on_failure: bool = True,
+    **params: Any,
+) -> Result:
+    """Check ``function(x, **params)`` against the derivative of actnet's activation ``name``.
+
+    Same inputs and feedback as :func:`activation`; at a kink the expected value
+    is actnet's (PyTorch's) convention, ``relu'(0) = 0``, ``leaky_relu'(0) = alpha``.
+
+    >>> import numpy as np
+    >>> from actnet import check
+    >>> check.derivative(lambda x: np.where(x > 0, 1.0, 0.0), "relu", raise_on_failure=False)
+    ✗ relu derivative: at x = nan (float64) the relu derivative is nan, your `<lambda>` gave 0.0 (1 of 145 inputs of this call differ). NaN in should give NaN out. A comparison with NaN is False, so `np.where(x > 0, ...)` picks the other branch there; `np.where(np.isnan(x), x, ...)` keeps the NaN.
+    """
+    return _elementwise(function, name, "derivative", params, time_limit, raise_on_failure)
+
+
+# ------------------------------------------------------- the other exercises
+def _guarded(
+    title: str, body: Callable[[], str], raise_on_failure: bool, found: list[str] | None = None
+) -> Result:
+    try:
+        message = body()
+    except _Failure as failure:
+        return _finish(Result(False, title, str(failure)), raise_on_failure)
+    return Result(True, title, message + _warning_note(found or []))
+
+
+def _limit(time_limit: float | None) -> float:
+    return TIME_LIMIT if time_limit is None else time_limit
+
+
+def _require_callable(function: Any) -> None:
+    if not callable(function):
+        raise _Failure(f"expected a function, got {_short(function)}.")
+
+
+def chain_product(
+    function: Callable,
+    name: str = "sigmoid",
+    *,
+    time_limit: float | None = None,
+    raise_on_failure: bool = True,
+) -> Result:
+    """Check ``function(z)``: the product of ``f'(z_l)`` over the layers' pre-activations ``z``.
+
+    Backpropagation through ``L`` layers multiplies the gradient by one
+    activation derivative a layer (the weights aside); ``function`` gets the
+    ``L`` pre-activations as a 1-d array and returns that product, a number.
+    """
+    act = get(name)
+    title = f"chain-rule product of {act.name} derivatives"
+    found: list[str] = []
+
+    def body() -> str:
+        _require_callable(function)
+        rng = np.random.default_rng(0)
+        cases = [np.zeros(10), rng.normal(size=10), rng.normal(scale=3.0, size=10), np.zeros(1)]
+        cases.append(np.array([0.0, 2.0, -2.0, 0.5, -0.5, 1.0, -1.0, 3.0, -3.0, 0.0]))
+        for z in cases:
+            given = z.copy()
+            call_text = f"`{_name(function)}(z)` for z = {np.round(z, 3).tolist()}"
+            value, noted = _returned(function, (given,), {}, _limit(time_limit), call_text)
+            found.extend(noted)
+            if not np.array_equal(given, z):
+                raise _Failure(f"`{_name(function)}` changed its input z in place: work on a copy.")
+            got = _numeric_array(value, call_text)
+            if got.size != 1:
+                raise _Failure(
+                    f"{call_text} returned {got.size} numbers; the product over the layers is "
+                    "one number (`np.prod` multiplies them all)."
+                )
+            expected = float(np.prod(act.grad(z)))
+            if not math.isclose(float(got.ravel()[0]), expected, rel_tol=1e-9, abs_tol=1e-300):
+                per_layer = act.grad(z)
+                if math.isclose(float(got.ravel()[0]), float(per_layer.sum()), rel_tol=1e-9):
+                    hint = "Multiply the derivatives, do not add them."
+                else:
+                    hint = (
+                        f"Each layer contributes its derivative {act.name}'(z_l): compute them "
+                        "all in one call and multiply them (np.prod)."
+                    )
+                raise _Failure(
+                    f"{call_text}: expected {_fmt(expected)}, got {_fmt(got.ravel()[0])}. {hint}"
+                )
+        best = float(act.grad(0.0)) ** 10
+        return (
+            f"right on {len(cases)} chains. Through 10 layers at z = 0, the best case for "
+            f"{act.name}, the gradient is multiplied by {_fmt(best)}."
+        )
+
+    return _guarded(title, body, raise_on_failure, found)
+
+
+def linear_collapse(
+    function: Callable, *, time_limit: float | None = None, raise_on_failure: bool = True
+) -> Result:
+    """Check ``function(W1, b1, W2, b2) -> (W, b)``: two linear layers made one.
+
+    Layers act on row vectors, as :class:`actnet.nn.Dense` does:
+    ``(x W1 + b1) W2 + b2 = x W + b``.
+    """
+    title = "two linear layers as one"
+
+    def body() -> str:
+        _require_callable(function)
+        rng = np.random.default_rng(1)
+        for n_in, n_hidden, n_out in ((3, 4, 2), (1, 5, 1), (2, 2, 3)):
+            W1, b1 = rng.normal(size=(n_in, n_hidden)), rng.normal(size=n_hidden)
+            W2, b2 = rng.normal(size=(n_hidden, n_out)), rng.normal(size=n_out)
+            args = tuple(a.copy() for a in (W1, b1, W2, b2))
+            call_text = (
+                f"`{_name(function)}(W1, b1, W2, b2)` with W1 of shape {W1.shape} and W2 of "
+                f"shape {W2.shape}"
+            )
+            value, _ = _returned(function, args, {}, _limit(time_limit), call_text)
+            if not all(np.array_equal(a, b) for a, b in zip(args, (W1, b1, W2, b2))):
+                raise _Failure(f"`{_name(function)}` changed its inputs in place: use copies.")
+            if not isinstance(value, tuple | list) or len(value) != 2:
+                raise _Failure(f"{call_text} returned {_short(value)}; return the pair `W, b`.")
+            W = _numeric_array(value[0], call_text + " (its W)")
+            b = _numeric_array(value[1], call_text + " (its b)")
+            if W.shape != (n_in, n_out) or b.shape != (n_out,):
+                raise _Failure(
+                    f"{call_text} returned W of shape {W.shape} and b of shape {b.shape}; "
+                    f"the single layer maps {n_in} inputs to {n_out} outputs, so W is "
+                    f"{(n_in, n_out)} and b is {(n_out,)}."
+                )
+            x = rng.normal(size=(5, n_in))
+            two = (x @ W1 + b1) @ W2 + b2
+            if not np.allclose(x @ W + b, two, rtol=1e-9, atol=1e-9):
+                hint = "W is W1 @ W2." if not np.allclose(W, W1 @ W2) else "b1 passes through W2."
+                raise _Failure(
+                    f"{call_text}: x @ W + b differs from (x @ W1 + b1) @ W2 + b2 "
+                    f"(largest difference {_fmt(np.abs(x @ W + b - two).max())}). {hint}"
+                )
+        return "right on 3 pairs of layers: without a non-linearity, depth adds nothing."
+
+    return _guarded(title, body, raise_on_failure)
+
+
+def dead_unit_gradient(
+    function: Callable, *, time_limit: float | None = None, raise_on_failure: bool = True
+) -> Result:
+    """Check ``function(x, w, b, upstream) -> (dL/dw, dL/db)`` for one ReLU unit.
+
+    The unit computes ``y = relu(w x + b)`` on a batch ``x``; ``upstream`` is
+    ``dL/dy`` for each example; both gradients are sums over the batch.
+    """
+    title = "gradient of one ReLU unit"
+    relu = get("relu")
+
+    def body() -> str:
+        _require_callable(function)
+        rng = np.random.default_rng(2)
+        x_dead = np.linspace(-1.0, 1.0, 101)
+        cases = [
+            (rng.normal(size=20), 1.5, 0.3, rng.normal(size=20)),
+            (rng.normal(size=20), -0.7, -0.2, rng.normal(size=20)),
+            (np.array([-1.0, 0.0, 1.0]), 1.0, 0.0, np.ones(3)),
+            (x_dead, 1.0, -3.0, rng.normal(size=101)),
+        ]
+        for x, w, b, up in cases:
+            args = (x.copy(), w, b, up.copy())
+            call_text = f"`{_name(function)}(x, w={w}, b={b}, upstream)`"
+            value, _ = _returned(function, args, {}, _limit(time_limit), call_text)
+            if not (np.array_equal(args[0], x) and np.array_equal(args[3], up)):
+                raise _Failure(f"`{_name(function)}` changed x or upstream in place: use copies.")
+            if not isinstance(value, tuple | list) or len(value) != 2:
+                raise _Failure(f"{call_text} returned {_short(value)}; return the pair dw, db.")
+            dw, db = (_numeric_array(v, call_text) for v in value)
+            if dw.size != 1 or db.size != 1:
+                raise _Failure(
+                    f"{call_text} returned arrays of sizes {dw.size} and {db.size}: w and b are "
+                    "single numbers, so each gradient is a sum over the batch."
+                )
+            gate = relu.grad(w * x + b)
+            want_w, want_b = float(np.sum(up * gate * x)), float(np.sum(up * gate))
+            for label, got, want in (("dL/dw", dw, want_w), ("dL/db", db, want_b)):
+                if not math.isclose(float(got.ravel()[0]), want, rel_tol=1e-9, abs_tol=1e-12):
+                    raise _Failure(
+                        f"{call_text}: {label} should be {_fmt(want)}, got "
+                        f"{_fmt(got.ravel()[0])}. Chain rule: dy/d(wx + b) is relu'(wx + b), "
+                        "1 where wx + b > 0 and 0 elsewhere (0 at 0 too)."
+                    )
+        return (
+            "right on 4 batches. With w = 1 and b = -3 every input of [-1, 1] gives "
+            "w x + b < 0, so both gradients are exactly 0: gradient descent never moves "
+            "w or b again, and the unit never recovers."
+        )
+
+    return _guarded(title, body, raise_on_failure)
+
+
+def kill_relu(
+    function: Callable, *, time_limit: float | None = None, raise_on_failure: bool = True
+) -> Result:
+    """Check ``function() -> kick``: a bias after which a ReLU unit is dead for good.
+
+    Runs ``actnet.experiments.bias_kick`` with that kick, for ReLU and for
+    leaky ReLU, and reports whether either unit ever became active again.
+    """
+    from actnet.experiments import bias_kick
+
+    title = "a dead ReLU unit"
+
+    def body() -> str:
+        _require_callable(function)
+        call_text = f"`{_name(function)}()`"
+        value, _ = _returned(function, (), {}, _limit(time_limit), call_text)
+        kick = _numeric_array(value, call_text)
+        if kick.size != 1 or not np.isfinite(kick).all():
+            raise _Failure(f"{call_text} returned {_short(value)}; return one finite number.")
+        kick = float(kick.ravel()[0])
+        dead = bias_kick("relu", kick=kick, steps=500)
+        if dead.recovered or dead.active_fraction[0] > 0:
+            share = float(dead.active_fraction[0])
+            raise _Failure(
+                f"with b = {_fmt(kick)} the unit relu(x + b) is still active on "
+                f"{share:.0%} of the inputs x in [-1, 1] right after the kick, so it still "
+                "gets a gradient and training brings it back. Push the bias further down."
+            )
+        leaky = bias_kick("leaky_relu", kick=kick, steps=500)
+        fate = "became active again" if leaky.recovered else "has not become active yet (it will)"
+        return (
+            f"after a kick to b = {_fmt(kick)} the ReLU unit's gradient stayed exactly "
+            f"{_fmt(dead.gradient_norm.max())} for 500 steps and it never recovered; the same "
+            f"unit with leaky ReLU {fate}."
+        )
+
+    return _guarded(title, body, raise_on_failure)
+
+
+def _pieces(value: Any, call_text: str) -> np.ndarray:
+    arr = _numeric_array(value, call_text)
+    if arr.ndim != 2 or arr.shape[1] != 2 or arr.shape[0] < 2:
+        raise _Failure(
+            f"{call_text} returned {_short(value)}; return a list of at least two pieces, "
+            "each a pair (slope, intercept), e.g. [(1.0, 0.0), (0.0, 0.0)]."
+        )
+    if not np.isfinite(arr).all():
+        raise _Failure(f"{call_text} returned a slope or intercept that is not finite.")
+    return arr.astype(np.float64)
+
+
+def maxout(
+    function: Callable,
+    target: str | Callable,
+    *,
+    time_limit: float | None = None,
+    raise_on_failure: bool = True,
+    **params: Any,
+) -> Result:
+    """Check ``function() -> [(slope, intercept), ...]``: a maxout unit equal to ``target``.
+
+    The pieces become the weights of a one-input :class:`actnet.nn.Maxout`
+    unit, ``max_p(slope_p x + intercept_p)``, compared with ``target`` (an
+    activation name with ``params``, or a function of x) on [-5, 5].
+    """
+    from actnet.nn import Maxout
+
+    if isinstance(target, str | Activation):
+        reference = get(target, **params)
+        label, want = reference.name, reference
+    else:
+        label, want = _name(target), target
+    title = f"maxout as {label}" + "".join(f", {k}={v!r}" for k, v in params.items())
+
+    def body() -> str:
+        _require_callable(function)
+        call_text = f"`{_name(function)}()`"
+        value, _ = _returned(function, (), {}, _limit(time_limit), call_text)
+        pieces = _pieces(value, call_text)
+        unit = Maxout(1, 1, k=len(pieces))
+        unit.W[...] = pieces[:, 0].reshape(-1, 1, 1)
+        unit.b[...] = pieces[:, 1].reshape(-1, 1)
+        x = np.linspace(-5.0, 5.0, 1001)
+        got = unit.forward(x[:, None])[:, 0]
+        expected = np.asarray(want(x), dtype=np.float64)
+        bad = np.flatnonzero(~np.isclose(got, expected, rtol=1e-9, atol=1e-9))
+        if bad.size:
+            i = int(bad[np.argmin(np.abs(x[bad]))])
+            side = "negative" if x[i] < 0 else "positive"
+            raise _Failure(
+                f"at x = {_fmt(x[i])} your unit gives {_fmt(got[i])}, {label} gives "
+                f"{_fmt(expected[i])} ({bad.size} of {x.size} points on [-5, 5] differ). "
+                f"For {side} x the largest piece wins: which line should that be?"
+            )
+        return f"your {len(pieces)} pieces give {label} exactly on [-5, 5]."
+
+    return _guarded(title, body, raise_on_failure)
+
+
+def maxout_forward(
+    function: Callable, *, time_limit: float | None = None, raise_on_failure: bool = True
+) -> Result:
+    """Check ``function(x, W, b)``, the forward pass of a maxout layer.
+
+    ``x`` is ``(n, n_in)``, ``W`` is ``(k, n_in, n_out)``, ``b`` is ``(k, n_out)``;
+    the answer is ``(n, n_out)``, compared with :class:`actnet.nn.Maxout`.
+    """
+    from actnet.nn import Maxout
+
+    title = "maxout forward pass"
+
+    def body() -> str:
+        _require_callable(function)
+        for n, n_in, n_out, k in ((6, 3, 2, 2), (4, 1, 1, 3), (5, 2, 4, 4)):
+            layer = Maxout(n_in, n_out, k=k, rng=k)
+            layer.b[...] = np.random.default_rng(k).normal(size=layer.b.shape)
+            x = np.random.default_rng(10 + k).normal(size=(n, n_in))
+            args = (x.copy(), layer.W.copy(), layer.b.copy())
+            call_text = f"`{_name(function)}(x, W, b)` with k = {k}, x {x.shape}, W {layer.W.shape}"
+            value, _ = _returned(function, args, {}, _limit(time_limit), call_text)
+            if not all(np.array_equal(a, b) for a, b in zip(args, (x, layer.W, layer.b))):
+                raise _Failure(f"`{_name(function)}` changed x, W or b in place: use copies.")
+            got = _numeric_array(value, call_text)
+            if got.shape != (n, n_out):
+                raise _Failure(
+                    f"{call_text} returned shape {got.shape}; one output per example and unit "
+                    f"is shape {(n, n_out)}. Take the maximum over the k pieces (axis 0 of "
+                    "x @ W + b[:, None, :])."
+                )
+            expected = layer.forward(x)
+            if not np.allclose(got, expected, rtol=1e-9, atol=1e-12):
+                i = np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
+                raise _Failure(
+                    f"{call_text}: output {tuple(int(j) for j in i)} should be "
+                    f"{_fmt(expected[i])}, got {_fmt(got[i])}. Each piece p is x @ W[p] + b[p]; "
+                    "the unit outputs the largest piece."
+                )
+        return "right on 3 layers (k = 2, 3, 4)."
+
+    return _guarded(title, body, raise_on_failure)
+
+
+def own_activation(
+    name: str,
+    value: Callable,
+    grad: Callable,
+    *,
+    time_limit: float | None = None,
+    raise_on_failure: bool = True,
+) -> Result:
+    """Check a new activation (its derivative against central differences) and register it.
+
+    ``value`` must be elementwise, keep float32, stay finite at finite inputs
+    (``+-1000`` included) and leave its input alone; ``grad`` must match
+    ``(value(x + h) - value(x - h)) / 2h`` away from 0. On success the pair is
+    registered under ``name`` (replacing an earlier registration of that name),
+    so ``actnet.report_card`` and every network accept it.
+    """
+    title = f"your activation {name!r}"
+
+    def body() -> str:
+        for label, function in (("value", value), ("grad", grad)):
+            if not callable(function):
+                raise _Failure(f"its {label} must be a function, got {_short(function)}.")
+        probe = _inputs_1d()[:-3]
+        outputs = {}
+        for label, function in (("value", value), ("grad", grad)):
+            for x in (probe, _inputs_2d(), _inputs_float32()[:-3]):
+                given = x.copy()
+                call_text = f"`{_name(function)}(x)` for x of shape {x.shape} and dtype {x.dtype}"
+                out, _ = _returned(function, (given,), {}, _limit(time_limit), call_text)
+                if not np.array_equal(given, x):
+                    raise _Failure(f"`{_name(function)}` changed its input in place: use a copy.")
+                got = _numeric_array(out, call_text)
+                if got.shape != x.shape or got.dtype != x.dtype:
+                    raise _Failure(
+                        f"{call_text} returned shape {got.shape} and dtype {got.dtype}: an "
+                        "activation keeps its input's shape and dtype."
+                    )
+                if not np.isfinite(got).all():
+                    i = int(np.flatnonzero(~np.isfinite(got).ravel())[0])
+                    raise _Failure(
+                        f"{call_text} gave {_fmt(got.flat[i])} at x = {_fmt(x.flat[i])}: every "
+                        "finite input should give a finite number (watch for overflow)."
+                    )
+                outputs[label, x.shape, x.dtype] = got
+        h = 1e-5
+        x = _GRID[np.abs(_GRID) > 1e-3]
+        call_text = f"`{_name(value)}(x + h)`"
+        plus, _ = _returned(value, (x + h,), {}, _limit(time_limit), call_text)
+        minus, _ = _returned(value, (x - h,), {}, _limit(time_limit), call_text)
+        numeric = (np.asarray(plus, float) - np.asarray(minus, float)) / (2 * h)
+        analytic = np.asarray(outputs["grad", probe.shape, probe.dtype][11 : 11 + _GRID.size])
+        analytic = analytic[np.abs(_GRID) > 1e-3]
+        bad = np.flatnonzero(~np.isclose(analytic, numeric, rtol=1e-4, atol=1e-6))
+        if bad.size:
+            i = int(bad[0])
+            raise _Failure(
+                f"at x = {_fmt(x[i])} `{_name(grad)}` gives {_fmt(analytic[i])}, but the slope of "
+                f"`{_name(value)}` there is {_fmt(numeric[i])} (central difference, h = 1e-5). "
+                "Differentiate the value once more, by hand."
+            )
+        try:
+            register(name, value, grad, overwrite=True)
+        except (TypeError, ValueError) as error:
+            raise _Failure(f"it could not be registered: {error}") from None
+        return (
+            f"derivative right (central differences on {x.size} points), finite and "
+            f"float32-safe; registered as {name!r}: actnet.report_card({name!r}) measures it now."
+        )
+
+    return _guarded(title, body, raise_on_failure)
+
+
+_CARDS: dict[tuple[str, int, int], Any] = {}
+
+
+def _shown(measured: Any) -> str:
+    # three decimals: Monte-Carlo means and training results vary in later digits by platform
+    return f"{round(measured, 3):g}" if isinstance(measured, float) else repr(measured)
+
+
+def report_card(
+    name: str,
+    prediction: Callable,
+    *,
+    time_limit: float | None = None,
+    raise_on_failure: bool = True,
+) -> Result:
+    """Check ``prediction() -> {field: value}`` against ``actnet.report_card(name)``.
+
+    Numbers count as right within 0.05 (or 5 %), names and booleans exactly. The
+    message shows the measured value of every field predicted, so it is also
+    the way to read the card. ``cost_ratio`` is a timing and cannot be predicted.
+    """
+    from actnet.activations import available
+    from actnet.experiments.report import ReportCard
+    from actnet.experiments.report import report_card as measure
+
+    title = f"report card of {name!r}"
+    fields = [f for f in ReportCard.__dataclass_fields__ if f not in ("name", "cost_ratio")]
+
+    def body() -> str:
+        _require_callable(prediction)
+        if name not in available():
+            raise _Failure(
+                f"no activation named {name!r} is registered yet: pass the check of the "
+                "exercise that registers it first."
+            )
+        call_text = f"`{_name(prediction)}()`"
+        guess, _ = _returned(prediction, (), {}, _limit(time_limit), call_text)
+        if not isinstance(guess, Mapping) or not guess:
+            raise _Failure(
+                f"{call_text} returned {_short(guess)}; return a dict such as "
+                '{"saturates": "both", "monotonic": True}.'
+            )
+        unknown = [k for k in guess if k not in fields]
+        if unknown:
+            raise _Failure(
+                f"the card has no field {unknown[0]!r}; its fields are: {', '.join(fields)}."
+            )
+        act = get(name)
+        key = (act.name, id(act.value), id(act.derivative))
+        if key not in _CARDS:
+            _CARDS[key] = measure(act)
+        card = _CARDS[key]
+        lines, wrong = [], []
+        for field_name, guessed in guess.items():
+            measured = getattr(card, field_name)
+            if isinstance(measured, bool | str):
+                right = guessed == measured
+            else:
+                try:
+                    right = math.isclose(float(guessed), measured, rel_tol=0.05, abs_tol=0.05)
+                except (TypeError, ValueError):
+                    right = False
+            shown = _shown(measured)
+            lines.append(f"  {field_name}: measured {shown}, you said {guessed!r}")
+            if not right:
+                wrong.append(field_name)
+        table = "\n".join(lines)
+        if wrong:
+            raise _Failure(
+                f"{len(wrong)} of {len(guess)} predictions differ from the card "
+                f"({', '.join(wrong)}):\n{table}\nRead the measured values and think why."
+            )
+        rest = [f for f in fields if f not in guess]
+        others = "\n".join(f"  {f}: {_shown(getattr(card, f))}" for f in rest)
+        return (
+            f"all {len(guess)} predictions match the card.\n{table}\n"
+            f"The rest of the card (see actnet.experiments.ReportCard for each field):\n{others}"
+        )
+
+    return _guarded(title, body, raise_on_failure)

@@ -1,0 +1,346 @@
+"""actnet.check: right answers pass, wrong ones get specific feedback, bad ones never crash."""
+
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import actnet
+from actnet import check
+from actnet.check import CheckFailed, Result
+
+SHORT = 0.2  # seconds: the time limit of the tests of answers that never return
+
+
+def failed(result):
+    assert isinstance(result, Result)
+    assert not result.passed
+    return result.message
+
+
+def stable_sigmoid(x):
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+
+
+@pytest.mark.parametrize("name", actnet.available())
+def test_actnets_own_functions_pass_their_checks(name):
+    act = actnet.get(name)
+    assert check.activation(lambda x: act(x), name).passed
+    assert check.derivative(lambda x: act.grad(x), name).passed
+
+
+def test_a_wrong_answer_raises_an_assertion_error_carrying_the_result():
+    with pytest.raises(AssertionError) as info:
+        check.activation(lambda x: x, "relu")
+    assert isinstance(info.value, CheckFailed)
+    assert info.value.result.passed is False
+    assert str(info.value) == str(info.value.result)
+    assert str(info.value).startswith("✗ relu: at x = -0.5 (float64) the relu is 0.0")
+
+
+def test_ipython_shows_the_feedback_instead_of_a_traceback():
+    result = check.activation(lambda x: x, "relu", raise_on_failure=False)
+    lines = CheckFailed(result)._render_traceback_()
+    assert lines == str(result).splitlines()
+    assert not any("Traceback" in line for line in lines)
+
+
+def test_a_right_answer_returns_a_truthy_result_with_a_tick():
+    result = check.activation(stable_sigmoid, "sigmoid")
+    assert result and result.passed
+    assert repr(result) == (
+        "✓ sigmoid: right on all 179 inputs (edge cases, a 2-d array and float32\n  included)."
+    )
+
+
+def test_an_unanswered_exercise_is_reported_kindly():
+    def sigmoid(x):
+        raise NotImplementedError()
+
+    message = failed(check.activation(sigmoid, "sigmoid", raise_on_failure=False))
+    assert message.startswith("`sigmoid` is not written yet: it raises NotImplementedError.")
+
+
+def test_an_answer_that_raises_is_named_with_its_error_and_input():
+    def relu(x):
+        raise ValueError("oops")
+
+    message = failed(check.activation(relu, "relu", raise_on_failure=False))
+    assert message == "`relu(x)` for x of shape (145,) and dtype float64 raised ValueError: oops."
+
+
+def test_an_answer_that_calls_exit_does_not_end_the_kernel():
+    def relu(x):
+        raise SystemExit(1)
+
+    assert "called exit()" in failed(check.activation(relu, "relu", raise_on_failure=False))
+
+
+def test_an_answer_of_the_wrong_shape_is_told_the_shape_expected():
+    message = failed(check.activation(lambda x: np.sum(x), "relu", raise_on_failure=False))
+    assert "returned an array of shape ()" in message
+    assert "its input's shape, (145,)" in message
+
+
+def test_an_answer_that_loses_float32_is_told_the_dtype():
+    def relu_grad(x):
+        return np.where(np.isnan(x), np.nan, np.where(x > 0, 1.0, 0.0))
+
+    message = failed(check.derivative(relu_grad, "relu", raise_on_failure=False))
+    assert message.startswith(
+        "`relu_grad(x)` for x of shape (22,) and dtype float32 returned dtype"
+    )
+    assert "float64" in message and ".astype(x.dtype)" in message
+
+
+def test_an_answer_that_mutates_its_input_is_caught():
+    def relu(x):
+        x[x < 0] = 0
+        return x
+
+    message = failed(check.activation(relu, "relu", raise_on_failure=False))
+    assert message.startswith("`relu` changed its input in place (x = -0.5 became 0.0)")
+
+
+def test_an_answer_that_returns_nothing_is_asked_for_its_return():
+    def relu(x):
+        np.maximum(x, 0)
+
+    assert "returned None. Did you forget the `return`?" in failed(
+        check.activation(relu, "relu", raise_on_failure=False)
+    )
+
+
+def test_an_answer_that_returns_text_is_told_to_return_numbers():
+    message = failed(check.activation(lambda x: "relu", "relu", raise_on_failure=False))
+    assert "returned str 'relu', not numbers" in message
+
+
+def test_an_answer_that_never_returns_is_stopped_at_the_time_limit():
+    def relu(x):
+        while True:
+            pass
+
+    start = time.perf_counter()
+    result = check.activation(relu, "relu", time_limit=SHORT, raise_on_failure=False)
+    assert time.perf_counter() - start < 2.0
+    assert "did not return within 0.2 s" in failed(result)
+
+
+def test_an_answer_that_swallows_every_exception_is_still_stopped():
+    def relu(x):
+        while True:
+            try:
+                time.sleep(1)
+            except Exception:
+                pass
+
+    result = check.activation(relu, "relu", time_limit=SHORT, raise_on_failure=False)
+    assert "did not return within" in failed(result)
+
+
+def test_the_time_limit_leaves_no_alarm_and_restores_the_handler():
+    before = signal.getsignal(signal.SIGALRM)
+    check.activation(lambda x: time.sleep(5), "relu", time_limit=SHORT, raise_on_failure=False)
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_outside_the_main_thread_the_time_limit_still_holds():
+    results = []
+
+    def run():
+        results.append(
+            check.activation(
+                lambda x: time.sleep(3), "relu", time_limit=SHORT, raise_on_failure=False
+            )
+        )
+
+    worker = threading.Thread(target=run)
+    start = time.perf_counter()
+    worker.start()
+    worker.join(5)
+    assert time.perf_counter() - start < 2.0
+    assert "did not return within 0.2 s" in failed(results[0])
+
+
+def test_a_naive_sigmoid_passes_with_a_note_and_no_warning_escapes():
+    # pytest turns any escaping warning into an error
+    result = check.activation(lambda x: 1 / (1 + np.exp(-x)), "sigmoid")
+    assert result.passed
+    assert "NumPy warned while computing it (overflow encountered in exp)" in result.message
+
+
+def test_an_overflowing_sigmoid_is_told_where_and_why():
+    message = failed(
+        check.activation(lambda x: np.exp(x) / (1 + np.exp(x)), "sigmoid", raise_on_failure=False)
+    )
+    assert message.startswith("at x = 1000 (float64) the sigmoid is 1, your `<lambda>` gave nan")
+    assert "exp(1000) is inf" in message
+
+
+def test_a_derivative_that_loses_nan_gets_the_nan_hint():
+    def relu_grad(x):
+        return (x > 0).astype(x.dtype)
+
+    message = failed(check.derivative(relu_grad, "relu", raise_on_failure=False))
+    assert message.startswith("at x = nan (float64) the relu derivative is nan")
+    assert "NaN in should give NaN out" in message
+
+
+def test_the_kink_convention_is_explained_at_the_kink():
+    def relu_grad(x):
+        return np.where(np.isnan(x), x, (x >= 0).astype(x.dtype))
+
+    message = failed(check.derivative(relu_grad, "relu", raise_on_failure=False))
+    assert message.startswith("at x = 0.0 (float64) the relu derivative is 0.0, your")
+    assert "relu'(0) = 0" in message
+
+
+def test_parameters_reach_both_the_answer_and_the_reference():
+    def leaky(x, alpha):
+        return np.where(x > 0, x, alpha * x)
+
+    assert check.activation(leaky, "leaky_relu", alpha=0.3).passed
+    result = check.activation(leaky, "leaky_relu", raise_on_failure=False, alpha=0.3)
+    assert result.title == "leaky_relu (alpha=0.3)"
+
+    def wrong(x, alpha):
+        return np.where(x > 0, x, 0.1 * x)
+
+    with pytest.raises(CheckFailed) as info:
+        check.activation(wrong, "leaky_relu", alpha=0.3)
+    assert "the leaky_relu is -0.15, your `wrong` gave -0.05" in info.value.result.message
+
+
+def test_long_feedback_is_wrapped_into_short_lines():
+    result = check.activation(lambda x: x, "relu", raise_on_failure=False)
+    lines = str(result).splitlines()
+    assert len(lines) > 1 and max(map(len, lines)) <= 76
+    assert " ".join(line.strip() for line in lines) == f"✗ relu: {result.message}"
+
+
+def test_something_that_is_not_a_function_is_refused_kindly():
+    assert failed(check.activation(3.0, "relu", raise_on_failure=False)) == (
+        "expected a function, got 3.0."
+    )
+
+
+def test_chain_product_knows_the_sigmoids_best_case_and_spots_a_sum():
+    def chain(z):
+        return np.prod(actnet.get("sigmoid").grad(z))
+
+    result = check.chain_product(chain, "sigmoid")
+    assert "multiplied by 9.53674e-07" in result.message  # 0.25 ** 10
+    message = failed(
+        check.chain_product(
+            lambda z: np.sum(actnet.get("sigmoid").grad(z)), "sigmoid", raise_on_failure=False
+        )
+    )
+    assert "Multiply the derivatives, do not add them." in message
+
+
+def test_linear_collapse_accepts_the_product_and_names_a_forgotten_bias_term():
+    assert check.linear_collapse(lambda W1, b1, W2, b2: (W1 @ W2, b1 @ W2 + b2)).passed
+    message = failed(
+        check.linear_collapse(lambda W1, b1, W2, b2: (W1 @ W2, b2), raise_on_failure=False)
+    )
+    assert message.endswith("b1 passes through W2.")
+
+
+def test_dead_unit_gradient_accepts_the_chain_rule_and_rejects_a_leaky_gate():
+    def right(x, w, b, g):
+        gate = (w * x + b > 0).astype(float)
+        return np.sum(g * gate * x), np.sum(g * gate)
+
+    def leaky(x, w, b, g):
+        gate = np.where(w * x + b > 0, 1.0, 0.01)
+        return np.sum(g * gate * x), np.sum(g * gate)
+
+    assert "the unit never recovers" in check.dead_unit_gradient(right).message
+    assert "dL/dw should be" in failed(check.dead_unit_gradient(leaky, raise_on_failure=False))
+
+
+def test_kill_relu_accepts_a_deep_kick_and_rejects_a_shallow_one():
+    assert "never recovered" in check.kill_relu(lambda: -2.0).message
+    message = failed(check.kill_relu(lambda: -0.5, raise_on_failure=False))
+    assert message.startswith("with b = -0.5 the unit relu(x + b) is still active on 25%")
+
+
+def test_maxout_accepts_leaky_relu_pieces_and_points_at_the_wrong_side():
+    assert check.maxout(lambda: [(1.0, 0.0), (0.2, 0.0)], "leaky_relu", alpha=0.2).passed
+    message = failed(
+        check.maxout(
+            lambda: [(1.0, 0.0), (0.1, 0.0)], "leaky_relu", raise_on_failure=False, alpha=0.2
+        )
+    )
+    assert message.startswith("at x = -0.01 your unit gives -0.001, leaky_relu gives -0.002")
+    assert "For negative x" in message
+    assert "list of at least two pieces" in failed(
+        check.maxout(lambda: [(1.0, 0.0)], "relu", raise_on_failure=False)
+    )
+
+
+def test_maxout_forward_wants_the_maximum_over_pieces():
+    assert check.maxout_forward(lambda x, W, b: (x @ W + b[:, None, :]).max(axis=0)).passed
+    message = failed(
+        check.maxout_forward(
+            lambda x, W, b: (x @ W + b[:, None, :]).max(axis=1), raise_on_failure=False
+        )
+    )
+    assert "returned shape (2, 2); one output per example and unit is shape (6, 2)" in message
+
+
+def test_own_activation_checks_the_derivative_then_registers_it():
+    def softsign(x):
+        return x / (1 + np.abs(x))
+
+    def wrong_grad(x):
+        return 1 / (1 + np.abs(x))
+
+    def right_grad(x):
+        return 1 / (1 + np.abs(x)) ** 2
+
+    try:
+        message = failed(
+            check.own_activation("test_softsign", softsign, wrong_grad, raise_on_failure=False)
+        )
+        assert message.startswith("at x = -6 `wrong_grad` gives 0.142857, but the slope")
+        assert "test_softsign" not in actnet.available()
+        assert check.own_activation("test_softsign", softsign, right_grad).passed
+        assert "test_softsign" in actnet.available()
+        prediction = check.report_card(
+            "test_softsign",
+            lambda: {"monotonic": False, "saturates": "both"},
+            raise_on_failure=False,
+        )
+        assert failed(prediction).startswith("1 of 2 predictions differ from the card (monotonic)")
+        assert "monotonic: measured True, you said False" in prediction.message
+        right = check.report_card("test_softsign", lambda: {"monotonic": True, "saturates": "both"})
+        assert "  output_max: 0.909\n" in right.message  # 10 / 11, its largest value on [-10, 10]
+        assert "cost_ratio" not in right.message  # a timing, different at every run
+        unknown = check.report_card("test_softsign", lambda: {"speed": 1}, raise_on_failure=False)
+        assert failed(unknown).startswith("the card has no field 'speed'; its fields are:")
+    finally:
+        if "test_softsign" in actnet.available():
+            actnet.unregister("test_softsign")
+
+
+def test_own_activation_refuses_a_builtin_name_and_an_overflowing_value():
+    assert "could not be registered" in failed(
+        check.own_activation("relu", np.tanh, lambda x: 1 - np.tanh(x) ** 2, raise_on_failure=False)
+    )
+    message = failed(check.own_activation("test_exp", np.exp, np.exp, raise_on_failure=False))
+    assert message.startswith(
+        "`exp(x)` for x of shape (142,) and dtype float64 gave inf at x = 1000"
+    )
+
+
+def test_report_card_needs_the_activation_registered_first():
+    message = failed(
+        check.report_card("not_there", lambda: {"monotonic": True}, raise_on_failure=False)
+    )
+    assert message.startswith("no activation named 'not_there' is registered yet")
