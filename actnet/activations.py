@@ -58,6 +58,9 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_TANH_COEF = 0.044715
 
 
+_FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 def _as_float_array(x: Any) -> np.ndarray:
     """Return ``x`` as a float32/float64 array, or raise ``TypeError``."""
     arr = np.asarray(x)
@@ -76,11 +79,23 @@ def _as_float_array(x: Any) -> np.ndarray:
     )
 
 
+def _exp_minus_abs(x: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """``exp(-scale |x|)`` in one new array (``scale`` a power of two: exact scaling)."""
+    z = np.abs(x)
+    np.multiply(z, -scale, out=z)
+    return np.exp(z, out=z)
+
+
 def _sech2(x: np.ndarray) -> np.ndarray:
     """``1 / cosh(x)**2`` without overflow: ``4 z / (1 + z)**2`` with ``z = exp(-2|x|)``."""
-    z = np.exp(-2.0 * np.abs(x))
+    # (the operations of the plain expression, done in place)
+    z = _exp_minus_abs(x, 2.0)
+    d = z + 1.0
+    np.multiply(d, d, out=d)
+    np.multiply(z, 4.0, out=z)
+    np.divide(z, d, out=z)
     # the bound is exact; rounding alone could step past it near x = 0
-    return np.minimum(4.0 * z / (1.0 + z) ** 2, 1.0)
+    return np.minimum(z, 1.0, out=z)
 
 
 # ---------------------------------------------------------------- the formulas
@@ -89,19 +104,27 @@ def _identity(x):
 
 
 def _identity_grad(x):
-    return np.where(np.isnan(x), x, 1.0).astype(x.dtype, copy=False)
+    return _with_nan(x, np.ones_like(x))
 
 
 def _sigmoid(x):
-    # exp(-|x|) never overflows; the two branches are the same function.
-    z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
+    # exp(-|x|) never overflows; the two branches are the same function:
+    # 1 / (1 + z) for x >= 0, z / (1 + z) below. The numerator is chosen by
+    # max(z, [x >= 0]) (z <= 1), not np.where: a data-dependent branch per
+    # element costs more than the exponential.
+    z = _exp_minus_abs(x)
+    d = z + 1.0
+    np.maximum(z, (x >= 0).astype(z.dtype, copy=False), out=z)
+    return np.divide(z, d, out=z)
 
 
 def _sigmoid_grad(x):
     # sigma(1 - sigma) = z / (1 + z)^2, symmetric, accurate in both tails.
-    z = np.exp(-np.abs(x))
-    return np.minimum(z / (1.0 + z) ** 2, 0.25)
+    z = _exp_minus_abs(x)
+    d = z + 1.0
+    np.multiply(d, d, out=d)
+    np.divide(z, d, out=z)
+    return np.minimum(z, 0.25, out=z)
 
 
 def _tanh(x):
@@ -157,16 +180,24 @@ def _elu(x, alpha):
 def _elu_grad(x, alpha):
     g = np.exp(np.minimum(x, 0.0))
     g *= alpha
-    np.copyto(g, 1.0, where=x > 0)
+    # 1 where x > 0: g * 0 + 1 there, g * 1 + 0 elsewhere (exact; a masked
+    # copy would branch on every element)
+    positive = (x > 0).astype(g.dtype, copy=False)
+    g *= 1.0 - positive
+    g += positive
     return g
 
 
 def _selu(x):
-    return SELU_SCALE * _elu(x, SELU_ALPHA)
+    out = _elu(x, SELU_ALPHA)
+    out *= SELU_SCALE
+    return out
 
 
 def _selu_grad(x):
-    return SELU_SCALE * _elu_grad(x, SELU_ALPHA)
+    g = _elu_grad(x, SELU_ALPHA)
+    g *= SELU_SCALE
+    return g
 
 
 def _normal_cdf(x):
@@ -180,47 +211,245 @@ def _gelu(x, approximate):
         # 0.5 (1 + tanh(u)) = sigmoid(2u); the clip keeps x**3 finite, and tanh
         # is already +-1 far inside the clip.
         xc = np.clip(x, -1e3, 1e3)
-        u = _SQRT_2_OVER_PI * (xc + _GELU_TANH_COEF * xc**3)
+        u = _SQRT_2_OVER_PI * (xc + _GELU_TANH_COEF * (xc * xc * xc))  # ** 3 calls pow: slow
         return x * _sigmoid(2.0 * u)
     return x * _normal_cdf(x)
+
+
+# GELU's derivative near its root: the Taylor series around the root r,
+# g(r + t) = sum_k c_k t^k for k >= 1 (from mpmath; |t| < 0.35, error < 2^-56)
+_GELU_ROOT = (-0.7517915246935645, 1.4956759177009883e-17)
+_GELU_SERIES = (
+    0.4314939923140469,
+    0.388284982990552,
+    -0.018199676398671087,
+    -0.1140082332972217,
+    -0.014771522148244337,
+    0.019421679838189067,
+    0.004539228379125415,
+    -0.002239538068073497,
+    -0.0007448268386746817,
+    0.00018633974623233514,
+    8.615947861116571e-05,
+    -1.121438018842664e-05,
+    -7.74846130700372e-06,
+    4.3284506257392273e-07,
+    5.702764979242107e-07,
+    -1.6044265494246427e-09,
+    -3.5459866461783865e-08,
+    -1.396942086426202e-09,
+    1.90319840501314e-09,
+)
+_GELU_TANH_ROOT = (-0.7524614220710163, 3.635560509207687e-17)
+_GELU_TANH_SERIES = (
+    0.4304000910248585,
+    0.38751844613578895,
+    -0.01578285352184803,
+    -0.11394448308095899,
+    -0.01661932834305256,
+    0.019682309459833118,
+    0.005261059254921912,
+    -0.0024227318458750974,
+    -0.0009274420230205449,
+    0.00026392764052681053,
+    0.00012425227802639782,
+    -3.4956171694436116e-05,
+    -1.5950896871645105e-05,
+    5.918611710894005e-06,
+    2.4335516344299543e-06,
+    -9.898647747433667e-07,
+    -4.3102482988029016e-07,
+    1.4157556987729473e-07,
+    7.520740909289922e-08,
+    -1.6978217459781023e-08,
+    -1.196180847972441e-08,
+)
+_GELU_WINDOW = 0.35
+
+
+def _replace_near_root(x, g, root, series):
+    """``g`` with the series in ``t = x - root`` wherever ``|t| < _GELU_WINDOW``."""
+    near = _near(x, (root[0], _GELU_WINDOW))
+    if near.size:
+        t = _from_root(x.reshape(-1)[near], root)
+        poly = np.full_like(t, series[-1])
+        for c in series[-2::-1]:
+            poly *= t
+            poly += c
+        poly *= t
+        np.put(g, near, poly)
+    return g
 
 
 def _gelu_grad(x, approximate):
     xc = np.clip(x, -1e3, 1e3)
     if approximate == "tanh":
-        u = _SQRT_2_OVER_PI * (xc + _GELU_TANH_COEF * xc**3)
-        du = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_COEF * xc**2)
-        return _sigmoid(2.0 * u) + 0.5 * xc * _sech2(u) * du
-    return _normal_cdf(x) + xc * (_INV_SQRT_2PI * np.exp(-0.5 * xc * xc))
+        xc2 = xc * xc
+        u = _SQRT_2_OVER_PI * (xc + _GELU_TANH_COEF * (xc2 * xc))
+        du = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_COEF * xc2)
+        # s(2u) + x/2 sech^2(u) du, with sech^2(u) = 4 s(2u) s(-2u): one exp for both
+        v = 2.0 * u
+        e = _exp_minus_abs(v)
+        d = e + 1.0
+        g = np.maximum(e, (v >= 0).astype(e.dtype, copy=False))
+        g /= d  # s(2u)
+        np.multiply(d, d, out=d)
+        np.divide(e, d, out=e)  # s(2u) s(-2u)
+        e *= 2.0 * xc
+        e *= du
+        g += e
+        return _replace_near_root(x, g, _GELU_TANH_ROOT, _GELU_TANH_SERIES)
+    g = _normal_density(xc)
+    g *= xc
+    g += _normal_cdf(x)
+    return _replace_near_root(x, g, _GELU_ROOT, _GELU_SERIES)
+
+
+def _square(x):
+    """``x * x`` as ``p + e``: ``p`` the rounded square, ``e`` its rounding error
+    (Dekker's exact product, with the splitting constant of the dtype)."""
+    p = x * x
+    c = x * (4097.0 if x.dtype == np.float32 else 134217729.0)
+    hi = c - (c - x)
+    lo = x - hi
+    e = hi * hi - p
+    e += 2.0 * hi * lo
+    e += lo * lo
+    return p, e
+
+
+def _normal_density(x):
+    """``exp(-x^2 / 2) / sqrt(2 pi)`` with ``x^2`` exact: exp of a rounded
+    argument would be off by ``x^2 / 2`` ulps (7 at x = -3.75)."""
+    p, e = _square(x)
+    d = np.exp(-0.5 * p)
+    e *= -0.5
+    e += 1.0
+    d *= e
+    d *= _INV_SQRT_2PI
+    return d
 
 
 def _silu(x, beta):
-    return x * _sigmoid(beta * x)
+    s = _sigmoid(x if beta == 1.0 else beta * x)
+    s *= x
+    return s
+
+
+# Roots of derivatives, as hi + lo (their sum is the root to about 32 digits).
+# Near a root, a formula that adds terms of opposite sign keeps its absolute
+# error but loses its relative one; there a second formula, written around
+# the root so that its terms share their sign, replaces it.
+_SILU_ROOT = (-1.2784645427610737, -1.0946994183093437e-16)
+_SILU_EXP_ROOT = 0.2784645427610738  # e^r = -(1 + r)
+_MISH_ROOT = (-1.1924312145154952, -4.8484829848031044e-17)
+_MISH_W = 0.3034825352815289  # w_r = e^r
+_MISH_C = 7.30603179034702  # w_r^2 + 4 w_r + 6
+_SILU_WINDOW = (_SILU_ROOT[0] - 0.85, 1.35)  # centre, half-width
+_MISH_WINDOW = (_MISH_ROOT[0] - 0.075, 0.375)
+
+
+def _near(z, window):
+    """Flat (C-order) indices of ``z`` within ``window = (centre, half-width)``."""
+    d = z - window[0]
+    np.abs(d, out=d)
+    return np.flatnonzero(d < window[1])
+
+
+def _from_root(z, root):
+    """``z - root``, exactly rounded near the root (``z - hi`` is exact there)."""
+    return (z - root[0]) - root[1]
 
 
 def _silu_grad(x, beta):
-    s = _sigmoid(beta * x)
-    return s + beta * x * s * (1.0 - s)
+    z = x if beta == 1.0 else beta * x
+    # s(z) + z s(z) s(-z), with s(z) s(-z) = e / (1 + e)^2, e = exp(-|z|): no 1 - s,
+    # which loses the digits of s(-z) for large z
+    e = _exp_minus_abs(z)
+    d = e + 1.0
+    s = np.maximum(e, (z >= 0).astype(e.dtype, copy=False))
+    s /= d
+    np.multiply(d, d, out=d)
+    np.divide(e, d, out=e)
+    g = np.multiply(z, e, out=e)
+    g += s
+    near = _near(z, _SILU_WINDOW)
+    if near.size:
+        # s(z)(1 + z s(-z)) = s(z) s(-z) (1 + z + e^z), and with 1 + r + e^r = 0,
+        # 1 + z + e^z = t + e^r expm1(t), t = z - r: two terms of one sign.
+        zn = z.reshape(-1)[near]
+        t = _from_root(zn, _SILU_ROOT)
+        np.put(g, near, _sigmoid_grad(zn) * (t + _SILU_EXP_ROOT * np.expm1(t)))
+    return g
+
+
+def _log1p_exp(z):
+    """``log(1 + e^z)`` as ``max(z, 0) + log1p(e^-|z|)``: NumPy's ``logaddexp(0, z)``
+    formula, at a third of its cost (the ufunc calls scalar exp and log1p)."""
+    out = _exp_minus_abs(z)
+    np.log1p(out, out=out)
+    out += np.maximum(z, 0.0)
+    return out
 
 
 def _softplus(x, beta):
+    if beta == 1.0:
+        # Above x = 40, log1p(e^-x) is below half an ulp of x: the result is x.
+        return _log1p_exp(x)
     # Above beta*x = 40, log(1 + e^(beta x)) / beta equals x to the last bit in
     # float64; the switch also keeps beta*x from overflowing for large beta.
     z = beta * x
-    return np.where(z > 40.0, x, np.logaddexp(0.0, z) / beta)
+    return np.where(z > 40.0, x, _log1p_exp(z) / beta)
 
 
 def _softplus_grad(x, beta):
-    return _sigmoid(beta * x)
+    return _sigmoid(x if beta == 1.0 else beta * x)
+
+
+def _mish_parts(x):
+    """``w = e^min(x, 20)``, ``n = w (w + 2)`` and ``D = n + 2``: with them
+    ``tanh(softplus(x)) = n / D`` (above x = 20 both are 1 to the last bit)."""
+    w = np.exp(np.minimum(x, 20.0))
+    n = w + 2.0
+    n *= w
+    return w, n, n + 2.0
 
 
 def _mish(x):
-    return x * np.tanh(_softplus(x, 1.0))
+    _, n, d = _mish_parts(x)
+    n /= d
+    n *= x
+    return n
 
 
 def _mish_grad(x):
-    sp = _softplus(x, 1.0)
-    return np.tanh(sp) + x * _sech2(sp) * _sigmoid(x)
+    # tanh(sp) + x sech^2(sp) s(x) = w B / D^2 with
+    # B = (w + 2) D + 4 x (1 + w) = 4 (1 + x) + w ((6 + 4 x) + w (4 + w)):
+    # its terms share their sign except for -1.5 < x < -1, near the root
+    w, _, d = _mish_parts(x)
+    xc = np.minimum(x, 20.0)
+    b = w + 4.0
+    b *= w
+    b += 4.0 * xc + 6.0
+    b *= w
+    b += 4.0 * (1.0 + xc)
+    b *= w
+    np.multiply(d, d, out=d)
+    g = np.divide(b, d, out=b)
+    near = _near(x, _MISH_WINDOW)
+    if near.size:
+        # with w = e^x and D = (1 + w)^2 + 1, mish'(x) = w B / D^2 where
+        # B = (w + 2) D + 4 x (1 + w) vanishes at the root r; around it
+        # B = dw (w^2 + w w_r + 4 w + w_r^2 + 4 w_r + 6 + 4 x) + 4 t (1 + w_r),
+        # t = x - r, dw = w - w_r = w_r expm1(t): terms of one sign.
+        xn = x.reshape(-1)[near]
+        t = _from_root(xn, _MISH_ROOT)
+        w = np.exp(xn)
+        dw = _MISH_W * np.expm1(t)
+        b = dw * (w * w + _MISH_W * w + 4.0 * w + _MISH_C + 4.0 * xn) + 4.0 * (1.0 + _MISH_W) * t
+        d = w * w + 2.0 * w + 2.0
+        np.put(g, near, w * b / (d * d))
+    return g
 
 
 # ------------------------------------------------------------- parameter checks
@@ -291,10 +520,18 @@ class Activation:
         )
 
     def _apply(self, function: ArrayFunction, x: Any, what: str) -> np.ndarray:
-        arr = _as_float_array(x)
-        with np.errstate(all="ignore"):
-            # 1-d at least, so that the formulas may work in place on arrays, never on scalars
-            out = function(arr.reshape(1) if arr.ndim == 0 else arr, **self.params)
+        if type(x) is np.ndarray and x.ndim and x.dtype in _FAST_DTYPES:
+            # the common case (a float array from a network): nothing to convert
+            arr = x
+            with np.errstate(all="ignore"):
+                out = function(arr, **self.params)
+            if type(out) is np.ndarray and out.shape == arr.shape and out.dtype == arr.dtype:
+                return self._with_limits(out, arr, what)
+        else:
+            arr = _as_float_array(x)
+            with np.errstate(all="ignore"):
+                # 1-d at least, so that the formulas may work in place on arrays, never on scalars
+                out = function(arr.reshape(1) if arr.ndim == 0 else arr, **self.params)
         if arr.ndim == 0:
             out = np.asarray(out).reshape(())
         out = np.asarray(out)
@@ -308,13 +545,18 @@ class Activation:
                 ) from None
         if out.dtype != arr.dtype:
             out = out.astype(arr.dtype)
+        out = self._with_limits(out, arr, what)
+        return out[()] if out.ndim == 0 else out
+
+    def _with_limits(self, out: np.ndarray, arr: np.ndarray, what: str) -> np.ndarray:
+        """``out`` with the given limits at infinite inputs (a copy if any is replaced)."""
         if self.limits is not None:
-            lo, hi = self.limits[:2] if what == "value" else self.limits[2:]
             infinite = np.isinf(arr)
             if infinite.any():
+                lo, hi = self.limits[:2] if what == "value" else self.limits[2:]
                 out = np.array(out, copy=True)
                 out[infinite] = np.where(arr[infinite] > 0, hi, lo)
-        return out[()] if out.ndim == 0 else out
+        return out
 
     def __repr__(self) -> str:
         args = "".join(f", {k}={v!r}" for k, v in self.params.items())

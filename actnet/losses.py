@@ -46,8 +46,18 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
+    # 1 / (1 + e) for z >= 0, e / (1 + e) below, e = exp(-|z|): the numerator
+    # chosen by max(e, [z >= 0]) rather than a branch per element (np.where)
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    d = 1.0 + e
+    np.maximum(e, (z >= 0).astype(e.dtype, copy=False), out=e)
+    return np.divide(e, d, out=e)
+
+
+def _log1p_exp(z: np.ndarray) -> np.ndarray:
+    """``log(1 + e^z)``: ``logaddexp(0, z)``'s formula, ``max(z, 0) + log1p(e^-|z|)``,
+    with NumPy's vectorised exp and log1p (the ufunc calls scalar ones)."""
+    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
 
 class Loss:
@@ -133,7 +143,7 @@ class BinaryCrossEntropyWithLogits(Loss):
     classification = True
 
     def value(self, output, y):
-        return float(np.mean(np.logaddexp(0.0, output) - y * output))
+        return float(np.mean(_log1p_exp(output) - y * output))
 
     def grad(self, output, y):
         return (_sigmoid(output) - y) / output.size

@@ -112,11 +112,17 @@ class Dense(Layer):
 
     def forward(self, x):
         self.x = x
-        return x @ self.W + self.b
+        out = x @ self.W
+        out += self.b
+        return out
 
     def backward(self, grad_y):
-        self.grads = [self.x.T @ grad_y, grad_y.sum(axis=0)]
+        self._param_grads(grad_y)
         return grad_y @ self.W.T
+
+    def _param_grads(self, grad_y):
+        """The gradients of W and b only (the first layer's input needs none)."""
+        self.grads = [self.x.T @ grad_y, grad_y.sum(axis=0)]
 
     @property
     def name(self) -> str:
@@ -663,8 +669,15 @@ class MLP:
         self, head: Loss, n_back: int, logits: np.ndarray, Y: np.ndarray
     ) -> list[np.ndarray]:
         grad = head.grad(logits, Y)
-        for layer in reversed(self.layers[:n_back]):
+        layers = self.layers[:n_back]
+        for layer in reversed(layers[1:]):
             grad = layer.backward(grad)
+        if layers:
+            first = layers[0]
+            if type(first) is Dense:  # nothing flows further back than the first layer
+                first._param_grads(grad)
+            else:
+                first.backward(grad)
         for layer in self.layers[n_back:]:
             layer.grads = [np.zeros_like(p) for p in layer.params]
         return [g for layer in self.layers for g in layer.grads]

@@ -113,14 +113,53 @@ class Adam(Optimizer):
         self.t = 0
         self.m: list[np.ndarray] | None = None
         self.v: list[np.ndarray] | None = None
+        self._flat: tuple[np.ndarray, np.ndarray] | None = None
+
+    def _start(self, params) -> None:
+        """Zero moments; views into two flat arrays when every parameter has one dtype."""
+        dtypes = {p.dtype for p in params}
+        if len(dtypes) != 1:
+            self.m = [np.zeros_like(p) for p in params]
+            self.v = [np.zeros_like(p) for p in params]
+            return
+        total = sum(p.size for p in params)
+        self._flat = (np.zeros(total, dtypes.pop()), np.zeros(total, params[0].dtype))
+        self._shapes = [p.shape for p in params]
+        self.m, self.v = ([], [])
+        start = 0
+        for p in params:
+            for flat, views in zip(self._flat, (self.m, self.v)):
+                views.append(flat[start : start + p.size].reshape(p.shape))
+            start += p.size
+
+    def _fits(self, grads) -> bool:
+        """True if ``grads`` match the parameters the moments were made for."""
+        return len(grads) == len(self._shapes) and all(
+            g.shape == shape and g.dtype == self._flat[0].dtype
+            for g, shape in zip(grads, self._shapes)
+        )
 
     def step(self, params, grads):
         if self.m is None or self.v is None:
-            self.m = [np.zeros_like(p) for p in params]
-            self.v = [np.zeros_like(p) for p in params]
+            self._start(params)
         self.t += 1
         step_size = self.lr * np.sqrt(1.0 - self.beta2**self.t) / (1.0 - self.beta1**self.t)
         eps_hat = self.eps * np.sqrt(1.0 - self.beta2**self.t)
+        if self._flat is not None and self._fits(grads):
+            # every moment in one array: the same arithmetic, element for element,
+            # in a dozen NumPy calls instead of a dozen per parameter
+            m, v = self._flat
+            g = np.concatenate([gi.reshape(-1) for gi in grads])
+            m *= self.beta1
+            m += (1.0 - self.beta1) * g
+            v *= self.beta2
+            v += (1.0 - self.beta2) * (g * g)
+            update = step_size * m / (np.sqrt(v) + eps_hat)
+            start = 0
+            for p in params:
+                p -= update[start : start + p.size].reshape(p.shape)
+                start += p.size
+            return
         for p, g, m, v in zip(params, grads, self.m, self.v, strict=True):
             m *= self.beta1
             m += (1.0 - self.beta1) * g

@@ -1,0 +1,166 @@
+"""The pieces of benchmarks/run.py work (on tiny sizes; no timing is asserted)."""
+
+import importlib.util
+import math
+import sys
+from pathlib import Path
+
+import mpmath
+import numpy as np
+import pytest
+
+import actnet
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("actnet_bench", ROOT / "benchmarks" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["actnet_bench"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_ulp_of_is_the_spacing_at_the_exact_value(bench):
+    assert bench.ulp_of(mpmath.mpf(1)) == 2.0**-52
+    assert bench.ulp_of(mpmath.mpf(0.75)) == 2.0**-53
+    assert bench.ulp_of(mpmath.mpf(-3)) == 2.0**-51
+    with mpmath.workprec(200):  # just below 1 the spacing is halved, though it rounds to 1.0
+        assert bench.ulp_of(1 - mpmath.mpf(2) ** -60) == 2.0**-53
+    assert bench.ulp_of(mpmath.mpf(0)) == 2.0**-1074
+    assert bench.ulp_of(mpmath.mpf(2) ** -1070) == 2.0**-1074
+
+
+def test_ulp_error_counts_ulps_of_the_exact_value(bench):
+    with mpmath.workprec(200):
+        one = mpmath.mpf(1)
+        assert bench.ulp_error(1.0, one) == 0.0
+        assert bench.ulp_error(np.nextafter(1.0, 2.0), one) == 1.0
+        assert bench.ulp_error(np.nextafter(1.0, 0.0), one) == 0.5
+        assert bench.ulp_error(1.0, one - mpmath.mpf(2) ** -54) == 0.5
+        assert bench.ulp_error(0.1, mpmath.mpf(1) / 10) == pytest.approx(0.4, abs=0.01)
+        assert bench.ulp_error(math.nan, one) == math.inf
+
+
+def test_row_ratio_and_target(bench):
+    row = bench.Row("training", "net", 2.0, 4.0, "ms", 0.5)
+    assert (row.ratio, row.ok) == (0.5, True)
+    assert bench.Row("x", "y", 3.0, 2.0, "ms", 1.25).ok is False
+    assert bench.Row("x", "y", 3.0, 2.0, "ms").ok is None
+
+
+def test_format_table_is_one_markdown_table_with_a_verdict_per_row(bench):
+    rows = [
+        bench.Row("activations", "relu n=1e3 vs numpy", 12.5, 10.0, "us", 1.3),
+        bench.Row("explorers", "zigzag set() max", 80.0, 50.0, "ms", 1, "9 updates"),
+        bench.Row("accuracy", "silu grad", 1.0, 4.0, "ulp"),
+    ]
+    lines = bench.format_table(rows).splitlines()
+    assert len(lines) == 2 + len(rows)
+    assert lines[0].split("|")[1].strip() == "section"
+    assert set(lines[1]) <= set("|-:")
+    assert {len(line) for line in lines} == {len(lines[0])}  # aligned columns
+    cells = [[c.strip() for c in line.split("|")[1:-1]] for line in lines[2:]]
+    assert cells[0][5:] == ["1.25", "<= 1.3", "yes"]
+    assert cells[1][5:] == ["1.60", "<= 1", "NO (9 updates)"]
+    assert cells[2][5:] == ["0.25", "-", "-"]
+
+
+def test_best_times_calls_every_contender_and_keeps_the_smallest(bench):
+    calls = {"a": 0, "b": 0}
+
+    def a():
+        calls["a"] += 1
+
+    def b():
+        calls["b"] += 1
+
+    best = bench.best_times({"a": a, "b": b}, repeats=3, number=2)
+    assert calls == {"a": 7, "b": 7}  # one warm-up, then 3 repeats of 2
+    assert set(best) == {"a", "b"} and all(0 <= t < 1 for t in best.values())
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_plain_numpy_expressions_compute_the_same_functions_as_actnet(bench, dtype):
+    x = np.linspace(-6.0, 6.0, 241).astype(dtype)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    acts = bench.actnet_activations()
+    plain = bench.numpy_expressions(dtype)
+    assert set(plain) == set(acts)
+    for name, (value, grad) in plain.items():
+        assert value(x).dtype == dtype, name
+        np.testing.assert_allclose(value(x), acts[name](x), rtol=tol, atol=tol, err_msg=name)
+        np.testing.assert_allclose(grad(x), acts[name].grad(x), rtol=tol, atol=tol, err_msg=name)
+
+
+def test_references_agree_with_actnet_and_vanish_at_the_listed_roots(bench):
+    refs = bench.references()
+    acts = bench.actnet_activations()
+    with mpmath.workprec(200):
+        for name, (value, grad) in refs.items():
+            for x in (-3.0, -0.5, 0.25, 2.0):
+                assert float(value(mpmath.mpf(x))) == pytest.approx(float(acts[name](x)), rel=1e-13)
+                assert float(grad(mpmath.mpf(x))) == pytest.approx(
+                    float(acts[name].grad(x)), rel=1e-12
+                )
+        for name, root in bench.DERIVATIVE_ROOTS.items():
+            assert abs(refs[name][1](mpmath.mpf(root))) < 1e-16, name
+
+
+def test_accuracy_points_hold_the_floats_next_to_every_root(bench):
+    points = bench.accuracy_points(quick=True)
+    assert np.all(np.diff(points) > 0)
+    for root in bench.DERIVATIVE_ROOTS.values():
+        assert root in points
+        assert np.nextafter(root, 0.0) in points and np.nextafter(root, -1.0) in points
+    assert points.min() == -700.0 and points.max() == 700.0
+
+
+def test_max_ulp_errors_of_sigmoid_on_a_few_points(bench):
+    results = bench.max_ulp_errors(np.array([-20.0, -1.0, 0.0, 0.5, 3.0, 15.0]), ["sigmoid"])
+    assert [(r[0], r[1], r[2]) for r in results] == [
+        ("sigmoid", "value", "|x|<=10"),
+        ("sigmoid", "value", "|x|>10"),
+        ("sigmoid", "grad", "|x|<=10"),
+        ("sigmoid", "grad", "|x|>10"),
+    ]
+    assert all(0 <= r[3] <= 4 for r in results)
+    assert [r[5] for r in results] == [4, 2, 4, 2]
+
+
+def test_control_settings_list_every_value_of_every_control(bench):
+    from actnet.widgets import Control, Explorer
+
+    explorer = Explorer(
+        "tiny",
+        [
+            Control("a", [1, 2, 3], "A"),
+            Control("names", ["x", "y"], "N", kind="multiselect", static_values=[("x", "y")]),
+        ],
+        compute=lambda a, names: a,
+        draw=lambda data, fig: None,
+        alt=lambda data, values: "a tiny explorer for the test",
+    )
+    assert bench.control_settings(explorer) == [("a", 1), ("a", 2), ("a", 3), ("names", ("x", "y"))]
+
+
+def test_explorers_and_chapters_are_discovered(bench):
+    factories = bench.explorer_factories()
+    assert "activation_explorer" in factories and all(n.endswith("_explorer") for n in factories)
+    notebooks = bench.chapter_notebooks()
+    assert ROOT / "book" / "glance.ipynb" in notebooks
+    assert all(p.suffix == ".ipynb" for p in notebooks)
+
+
+def test_largest_network_has_the_parameter_count_in_its_description(bench):
+    largest = bench.course_networks()[1]
+    net = actnet.MLP(list(largest.sizes), activation=largest.activation)
+    assert sum(p.size for p in net.params) == 21_153
+    assert len(largest.sizes) - 2 == 20  # hidden layers, the deepest vanishing-gradients setting
+
+
+def test_the_script_rejects_an_unknown_section(bench):
+    with pytest.raises(SystemExit):
+        bench.main(["--only", "nothing"])
