@@ -6,9 +6,9 @@ a ``(fan_in, fan_out)`` weight matrix, deterministic for a given ``rng`` (a
 and also returns the biases; :func:`rai` is the only initialiser that draws the
 biases too.
 
-=================  ==============================================================
+================== ==============================================================
 name               weights
-=================  ==============================================================
+================== ==============================================================
 ``zeros``          all 0 (every unit of a layer computes the same thing)
 ``normal``         :math:`N(0, s^2)`, ``s = scale`` (default 0.01)
 ``uniform``        :math:`U(-s, s)`, ``s = scale`` (default 0.05)
@@ -19,7 +19,7 @@ name               weights
 ``lecun``          :math:`N(0, 1/n_{in})` (LeCun, Bottou, Orr and Müller, 1998)
 ``rai``            randomized asymmetric initialisation (Lu, Shin, Su and
                    Karniadakis, 2019), see :func:`rai`
-=================  ==============================================================
+================== ==============================================================
 
 ``glorot_normal``, ``glorot_uniform``, ``kaiming``, ``he_normal`` and
 ``lecun_normal`` are accepted as aliases. For the scaled initialisers a

@@ -18,17 +18,26 @@ __all__ = [
     "dying_relu",
     "gallery",
     "linear_collapse",
+    "maxout_difference",
     "maxout_fit",
     "maxout_unit",
     "playground",
     "prelu_slopes",
     "relu_approximation",
+    "regression_output",
     "relu_step",
     "report_card",
     "saturation",
     "separability",
     "vanishing_gradients",
     "zigzag",
+    # the chapters on tanh and ReLU
+    "lecun_tanh",
+    "tanh_forms",
+    "zero_activations",
+    # the chapter on ReLU variants
+    "gelu_tanh_gap",
+    "self_normalisation",
 ]
 
 # Okabe and Ito's palette, distinguishable with every common colour-vision deficiency.
@@ -364,13 +373,20 @@ def vanishing_gradients(result, fig=None):
     return fig
 
 
-def dying_relu(result, fig=None):
-    """Dead hidden units after training, against the learning rate (one or several results)."""
+def dying_relu(result, fig=None, labels: Sequence[str] | None = None):
+    """Dead hidden units after training, against the learning rate (one or several results).
+
+    ``labels`` names each result in the legend (default: its activation).
+    """
     fig = _figure(fig, (5.0, 3.4))
     ax = fig.subplots()
-    for i, run in enumerate(_as_list(result)):
+    runs = _as_list(result)
+    names = [run.activation for run in runs] if labels is None else list(labels)
+    if len(names) != len(runs):
+        raise ValueError(f"labels must name each of the {len(runs)} results, got {len(names)}")
+    for i, (run, name) in enumerate(zip(runs, names)):
         rates, dead = run.learning_rates, run.dead_fraction
-        ax.plot(rates, dead.mean(axis=1), "o-", color=_colour(i), label=f"{run.activation} (mean)")
+        ax.plot(rates, dead.mean(axis=1), "o-", color=_colour(i), label=f"{name} (mean)")
         for seed_column in dead.T:
             ax.plot(rates, seed_column, ".", color=_colour(i), alpha=0.5)
     _log_ticks(ax, _as_list(result)[0].learning_rates)
@@ -515,12 +531,16 @@ def maxout_unit(result, fig=None):
     return fig
 
 
-def report_card(card, fig=None):
-    """One report card (or several, side by side) as a table figure."""
+def report_card(card, fig=None, exclude: Sequence[str] = ()):
+    """One report card (or several, side by side) as a table figure.
+
+    ``exclude`` leaves rows out, e.g. ``("cost_ratio",)`` for a figure that is
+    the same on every run (the time ratio is measured with a clock).
+    """
     from dataclasses import fields
 
     cards = _as_list(card)
-    names = [f.name for f in fields(cards[0]) if f.name != "name"]
+    names = [f.name for f in fields(cards[0]) if f.name != "name" and f.name not in exclude]
 
     def cell(value) -> str:
         if isinstance(value, bool):
@@ -564,4 +584,179 @@ def playground(run, fig=None):
     right.set_ylim(bottom=0.0)
     right.set_xlim(0.0, max(run.loss.size - 1, 10))
     _labels(right, "epoch", "cross-entropy loss", "Training loss")
+    return fig
+
+
+def regression_output(result, fig=None):
+    """The target and each output activation's fit, with its mean squared error."""
+    fig = _figure(fig, (5.0, 3.4))
+    ax = fig.subplots()
+    ax.plot(result.x, result.y, color=_REFERENCE, lw=4, label="target $2 \\sin(\\pi x)$")
+    for i, (name, fit, mse) in enumerate(zip(result.outputs, result.fits, result.mse)):
+        ax.plot(result.x, fit, color=_colour(i), lw=1.8, label=f"{name} output (MSE {mse:.2g})")
+    _labels(ax, "input $x$", "network output", "Same hidden layer, different output")
+    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    return fig
+
+
+def maxout_difference(result, fig=None):
+    """Two maxout units g and h (left) and their difference against the target (right)."""
+    fig = _figure(fig, (7.2, 3.0))
+    left, right = fig.subplots(1, 2)
+    left.plot(result.x, result.convex_g, color=OKABE_ITO[2], lw=2, label="unit 1: $g(x)$")
+    left.plot(result.x, result.convex_h, color=OKABE_ITO[3], lw=2, ls="--", label="unit 2: $h(x)$")
+    _labels(left, "input $x$", "unit output", f"Two convex maxout units, k = {result.k}")
+    left.legend(fontsize=8, frameon=False)
+    right.plot(result.x, result.target, color=_REFERENCE, lw=4, label="target")
+    right.plot(result.x, result.output, color=OKABE_ITO[0], lw=2, label="$g(x) - h(x)$")
+    right.plot(
+        result.knots,
+        result.knot_values,
+        "o",
+        ms=3,
+        color=OKABE_ITO[1],
+        label="knots",
+    )
+    _labels(right, "input $x$", "output", f"Their difference: largest error {result.max_error:.3f}")
+    right.legend(fontsize=8, frameon=False)
+    return fig
+
+
+# -------------------------------------------------------------- ReLU variants
+def self_normalisation(result, fig=None):
+    """Mean and variance of each hidden layer's outputs, one line per activation."""
+    fig = _figure(fig, (8.0, 3.2))
+    left, right = fig.subplots(1, 2, sharex=True)
+    layers = np.arange(1, result.depth + 1)
+    for i, name in enumerate(result.activations):
+        style = ("-", "--", "-.", ":")[i % 4]
+        left.plot(layers, result.mean[i], color=_colour(i), lw=2, ls=style, label=name)
+        right.plot(layers, result.variance[i], color=_colour(i), lw=2, ls=style, label=name)
+    left.axhline(0.0, color=_REFERENCE, lw=1)
+    right.axhline(1.0, color=_REFERENCE, lw=1)
+    right.set_yscale("log")
+    _labels(left, "hidden layer", "mean of the outputs", f"Mean ({result.init} init)")
+    _labels(right, "hidden layer", "variance of the outputs (log scale)", "Variance")
+    left.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def gelu_tanh_gap(result, fig=None):
+    """The exact GELU and its tanh approximation, and their difference."""
+    fig = _figure(fig, (8.0, 3.2))
+    left, right = fig.subplots(1, 2, sharex=True)
+    left.plot(result.x, result.exact, color=OKABE_ITO[0], lw=3, label=r"exact $x\,\Phi(x)$")
+    left.plot(result.x, result.approximate, color=OKABE_ITO[1], lw=1.5, ls="--", label="tanh form")
+    left.set_ylim(-0.5, 3.0)
+    left.set_xlim(-4.0, 4.0)
+    _labels(left, "input $x$", "GELU", "Two GELUs on top of each other")
+    left.legend(fontsize=8, frameon=False)
+    right.axhline(0.0, color=_REFERENCE, lw=0.8)
+    right.plot(result.x, result.difference, color=OKABE_ITO[2], lw=2)
+    right.plot([result.x_at_max], [result.difference_at_max], "o", color=OKABE_ITO[1], ms=5)
+    _labels(
+        right,
+        "input $x$",
+        "tanh form minus exact",
+        f"Their difference: largest {result.max_difference:.1e}",
+    )
+    return fig
+
+
+# ------------------------------------------------------------ tanh and ReLU
+def tanh_forms(result, fig=None):
+    """``np.tanh`` beside its two formulas (on top of it) and two slips (away from it)."""
+    fig = _figure(fig, (5.2, 3.4))
+    ax = fig.subplots()
+    ax.axhline(0.0, color=_REFERENCE, lw=0.8)
+    ax.axvline(0.0, color=_REFERENCE, lw=0.8)
+    x = result.x
+    ax.plot(x, result.tanh, color=OKABE_ITO[0], lw=5, alpha=0.4, label="np.tanh(x)")
+    ax.plot(
+        x, result.exponential, color=OKABE_ITO[0], lw=1.5, label="$(e^x - e^{-x})/(e^x + e^{-x})$"
+    )
+    ax.plot(x, result.via_sigmoid, color=OKABE_ITO[2], lw=1.5, ls="--", label=r"$2\sigma(2x) - 1$")
+    ax.plot(
+        x,
+        result.wrong_signs,
+        color=OKABE_ITO[1],
+        lw=1.5,
+        ls="-.",
+        label="$(e^{-x} - e^x)/(e^x + e^{-x})$: wrong",
+    )
+    ax.plot(
+        x, result.wrong_factor, color=OKABE_ITO[3], lw=1.5, ls=":", label=r"$2\sigma(x) - 1$: wrong"
+    )
+    ax.set_ylim(-1.25, 1.6)
+    _labels(ax, "input $x$", "value", "Three ways to write tanh, two ways to miss it")
+    ax.legend(fontsize=7, frameon=False, loc="upper left", ncols=2)
+    return fig
+
+
+def lecun_tanh(result, fig=None):
+    """``tanh`` and LeCun's ``1.7159 tanh(2x/3)``, with the points ``(±1, ±1)`` marked."""
+    fig = _figure(fig, (4.8, 3.4))
+    ax = fig.subplots()
+    ax.axhline(0.0, color=_REFERENCE, lw=0.8)
+    ax.axvline(0.0, color=_REFERENCE, lw=0.8)
+    for level in (-1.0, 1.0):
+        ax.axhline(level, color=_REFERENCE, lw=0.8, ls=":")
+        ax.axvline(level, color=_REFERENCE, lw=0.8, ls=":")
+    ax.plot(result.x, result.tanh, color=OKABE_ITO[0], lw=2, label="tanh(x)")
+    ax.plot(
+        result.x,
+        result.scaled,
+        color=OKABE_ITO[1],
+        lw=2,
+        ls="--",
+        label=f"{result.a:g} tanh({result.b:.3g} x)",
+    )
+    ax.plot(
+        [-1.0, 1.0],
+        [result.value_at_minus_one, result.value_at_one],
+        "o",
+        color=OKABE_ITO[1],
+        label="f(±1)",
+    )
+    _labels(ax, "input $x$", "output", "LeCun's scaled tanh passes through (±1, ±1)")
+    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    return fig
+
+
+def zero_activations(result, fig=None):
+    """Dead units per epoch (one line per run and layer), and each unit's share of zeros.
+
+    ``result`` is one :class:`actnet.experiments.relu_extras.ZeroActivations` or
+    several; the right panel shows the first one's units, sorted.
+    """
+    runs = _as_list(result)
+    fig = _figure(fig, (8.5, 3.2))
+    left, right = fig.subplots(1, 2)
+    styles = ("-", "--", "-.", ":")
+    for i, run in enumerate(runs):
+        epochs = np.arange(run.dead_fraction.shape[0])
+        for layer, column in enumerate(run.dead_fraction.T):
+            left.plot(
+                epochs,
+                column,
+                color=_colour(i),
+                ls=styles[layer % 4],
+                lw=2,
+                label=f"learning rate {run.learning_rate:g}, layer {layer + 1}",
+            )
+    left.set_ylim(-0.03, 1.03)
+    _labels(left, "epoch", "fraction of dead units", "Monitoring dead units while training")
+    left.legend(fontsize=7, frameon=False)
+    first = runs[0]
+    shares = np.concatenate(first.zero_fraction_per_unit)
+    order = np.argsort(shares, kind="stable")
+    colours = [OKABE_ITO[1] if s == 1.0 else OKABE_ITO[0] for s in shares[order]]
+    right.bar(np.arange(shares.size), shares[order], color=colours, width=1.0)
+    right.set_ylim(0.0, 1.03)
+    _labels(
+        right,
+        "hidden unit (sorted)",
+        "share of examples where it is 0",
+        f"Learning rate {first.learning_rate:g}: dead units (share 1) in vermillion",
+    )
     return fig

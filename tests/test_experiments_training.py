@@ -51,6 +51,13 @@ def test_dead_fraction_rises_with_the_learning_rate():
     assert low < 0.1 and high > 0.5
 
 
+def test_dead_fraction_counts_the_hidden_units_only():
+    # two hidden layers of 8: every fraction is a whole number of the 16 hidden units
+    r = dying_relu(learning_rates=(3.0,), seeds=(0, 1), width=8, epochs=5)
+    assert np.allclose(r.dead_fraction * 16, np.round(r.dead_fraction * 16))
+    assert r.dead_fraction.max() > 0
+
+
 def test_a_killed_relu_unit_gets_exactly_zero_gradient_forever():
     r = bias_kick("relu", kick=-3.0, steps=500)
     assert np.all(r.gradient_norm == 0.0)

@@ -4,6 +4,13 @@ Experiments compute; :mod:`actnet.plots` draws what they return; the tests
 assert the lecture's claims on the same data.
 """
 
+from actnet.experiments.choosing import (
+    GateMemory,
+    SummaryTable,
+    gate_memory,
+    summary,
+    with_card,
+)
 from actnet.experiments.cost import Cost, cost
 from actnet.experiments.interactive import (
     ActivationCurves,
@@ -14,6 +21,14 @@ from actnet.experiments.interactive import (
     kick_the_bias,
     playground,
 )
+from actnet.experiments.maxout import (
+    MaxoutDifference,
+    MaxoutParameters,
+    MaxoutSpecialCases,
+    maxout_difference,
+    maxout_parameters,
+    maxout_special_cases,
+)
 from actnet.experiments.nonlinearity import (
     LinearCollapse,
     ReluApproximation,
@@ -22,7 +37,12 @@ from actnet.experiments.nonlinearity import (
     relu_approximation,
     relu_step,
 )
+from actnet.experiments.outputs import RegressionOutput, regression_output
 from actnet.experiments.report import ReportCard, report_card, report_cards, summary_table
+from actnet.experiments.saturation_theory import (
+    predicted_saturated_fraction,
+    saturation_thresholds,
+)
 from actnet.experiments.training import (
     BiasKick,
     BornDead,
@@ -45,9 +65,35 @@ from actnet.experiments.training import (
     separability,
     vanishing_gradients,
 )
+from actnet.experiments.variants import (
+    VARIANTS,
+    GeluGap,
+    SelfNormalisation,
+    SoftplusGap,
+    Table,
+    VariantProperties,
+    cost_table,
+    gelu_tanh_gap,
+    self_normalisation,
+    selu_constants,
+    softplus_gap,
+    steps_to_recover,
+    variant_properties,
+)
 from actnet.experiments.zigzag import ZigZag, zigzag
 
 __all__ = [
+    "MaxoutDifference",
+    "MaxoutParameters",
+    "MaxoutSpecialCases",
+    "GateMemory",
+    "SummaryTable",
+    "gate_memory",
+    "maxout_difference",
+    "maxout_parameters",
+    "maxout_special_cases",
+    "summary",
+    "with_card",
     "ActivationCurves",
     "KickedLayer",
     "PlaygroundSession",
@@ -89,4 +135,21 @@ __all__ = [
     "relu_approximation",
     "relu_step",
     "zigzag",
+    "VARIANTS",
+    "GeluGap",
+    "SelfNormalisation",
+    "SoftplusGap",
+    "Table",
+    "VariantProperties",
+    "cost_table",
+    "gelu_tanh_gap",
+    "selu_constants",
+    "self_normalisation",
+    "softplus_gap",
+    "steps_to_recover",
+    "variant_properties",
+    "RegressionOutput",
+    "regression_output",
+    "predicted_saturated_fraction",
+    "saturation_thresholds",
 ]

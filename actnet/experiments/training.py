@@ -55,15 +55,22 @@ class Separability:
 
 
 def separability(
-    width: int = 8, activation: ActivationLike = "relu", epochs: int = 300, seed: int = 0
+    width: int = 8,
+    activation: ActivationLike = "relu",
+    epochs: int = 300,
+    seed: int = 0,
+    radii: tuple[float, float] = (0.5, 1.0),
 ) -> Separability:
     """Red points inside a ring of blue: no line separates them, a small network does.
+
+    ``radii`` are those of class 0 and class 1 (see :func:`actnet.data.rings`);
+    ``(1.0, 0.5)`` puts class 1, drawn red, inside.
 
     >>> r = separability()
     >>> r.linear_accuracy < 0.7 < 0.97 <= r.network_accuracy
     True
     """
-    X, y = data.rings(n=400, seed=seed)
+    X, y = data.rings(n=400, seed=seed, radii=radii)
     linear = MLP([2, 1], output="sigmoid", init="xavier_normal", seed=seed)
     network = MLP([2, width, 1], activation=activation, output="sigmoid", seed=seed)
     for net in (linear, network):
@@ -200,9 +207,10 @@ class DyingRelu:
 
 
 def _dead_units(net: MLP, X: np.ndarray) -> float:
+    """Dead units over the hidden units (the sigmoid output unit is not one of them)."""
     # a run that diverged has huge weights; its forward pass may overflow, as expected
     with np.errstate(over="ignore", invalid="ignore"):
-        outputs = net.layer_outputs(X)
+        outputs = net.layer_outputs(X)[:-1]
     dead = sum(dead_fraction(o.output) * o.output.shape[1] for o in outputs)
     return dead / sum(o.output.shape[1] for o in outputs)
 

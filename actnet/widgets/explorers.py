@@ -379,6 +379,7 @@ def playground_explorer(
     depths: Sequence[int] = (1, 2, 3),
     max_epochs: int = 100,
     epochs_per_step: int = 5,
+    static_activations: Sequence[str] | None = None,
 ) -> Explorer:
     """Train a small network on a 2-D data set with "step", "train" and "reset" buttons.
 
@@ -386,7 +387,9 @@ def playground_explorer(
     "Step" trains ``epochs_per_step`` more epochs, "train" keeps stepping up to
     ``max_epochs``, "reset" starts again from the same seed. Changing the data
     set or the network keeps the number of epochs and trains the new network
-    that far. The kernel-free face shows a few epoch counts.
+    that far. The kernel-free face shows a few epoch counts, for the
+    activations ``static_activations`` (default: ReLU and tanh, those of them
+    offered).
     """
     epochs = list(range(0, max_epochs + 1, epochs_per_step))
     if len(epochs) < 2:
@@ -417,7 +420,9 @@ def playground_explorer(
                 list(activations),
                 "Activation",
                 kind="dropdown",
-                static_values=[a for a in ("relu", "tanh") if a in activations] or [activations[0]],
+                static_values=list(static_activations)
+                if static_activations is not None
+                else [a for a in ("relu", "tanh") if a in activations] or [activations[0]],
             ),
             Control(
                 "width",

@@ -1,0 +1,191 @@
+"""Choosing an activation: the course's summary table, and a new activation's card beside it."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+
+from actnet._validate import integer_at_least, real_number
+from actnet.activations import Activation, get
+from actnet.experiments.report import ReportCard, report_cards, summary_table
+
+__all__ = ["TIMING_COLUMNS", "GateMemory", "SummaryTable", "gate_memory", "summary", "with_card"]
+
+TIMING_COLUMNS = ("cost_ratio",)
+"""Report-card columns measured with a clock: they change from run to run."""
+
+
+@dataclass(frozen=True)
+class SummaryTable:
+    """Rows of report cards, rounded for print; shown as an HTML table in a notebook."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+
+    def column(self, name: str) -> list[object]:
+        """The values of one column, top to bottom."""
+        return [row[self.columns.index(name)] for row in self.rows]
+
+    @staticmethod
+    def _cell(value: object) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, float) and value in (float("inf"), float("-inf")):
+            return "∞" if value > 0 else "−∞"
+        return str(value)
+
+    def __str__(self) -> str:
+        cells = [[c.replace("_", " ") for c in self.columns]]
+        cells += [[self._cell(v) for v in row] for row in self.rows]
+        widths = [max(len(r[i]) for r in cells) for i in range(len(self.columns))]
+        return "\n".join(
+            "  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells
+        )
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(self._cell(v))}</td>" for v in row) + "</tr>"
+            for row in self.rows
+        )
+        # a wide table scrolls sideways instead of overflowing the page
+        return (
+            '<div style="overflow-x: auto"><table class="table actnet-summary">'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+        )
+
+
+def summary(
+    cards: Sequence[ReportCard],
+    columns: Sequence[str] | None = None,
+    exclude: Sequence[str] = TIMING_COLUMNS,
+    digits: int = 2,
+) -> SummaryTable:
+    """The summary table of ``cards`` (from :func:`~actnet.experiments.summary_table`).
+
+    ``columns`` chooses and orders the columns (``name`` always comes first);
+    by default every field of a card except those in ``exclude``, the timing
+    column, so that the printed table is the same on every run.
+
+    >>> from actnet.experiments.report import ReportCard
+    >>> card = ReportCard("relu", 0.0, float("inf"), 0.399, "left", 1.0, 0.0, True, False,
+    ...                   1.0, 0.24, 0.65, 0.98, 1, 82.0)
+    >>> print(summary([card], columns=["output_max", "saturates", "smooth"]))
+    name  output max  saturates  smooth
+    relu  ∞           left       no
+    """
+    if not cards:
+        raise ValueError("cards must hold at least one report card")
+    names = [f.name for f in fields(ReportCard)]
+    if columns is None:
+        columns = [n for n in names if n not in exclude]
+    unknown = [c for c in columns if c not in names]
+    if unknown:
+        raise ValueError(f"unknown report-card columns {unknown}; valid columns: {names}")
+    chosen = ("name", *(c for c in columns if c != "name"))
+    rows = summary_table(list(cards), digits=digits)
+    return SummaryTable(chosen, tuple(tuple(row[c] for c in chosen) for row in rows))
+
+
+def with_card(
+    cards: Sequence[ReportCard],
+    activation: str | Activation,
+    seeds: tuple[int, ...] = (0, 1, 2),
+) -> list[ReportCard]:
+    """``cards`` with ``activation``'s report card added, race ranks recomputed over all.
+
+    Each activation's convergence race starts from the same data and the same
+    initial weights whoever else runs, so a newcomer's epochs compare with the
+    cards already measured: only the ranks change. ``seeds`` must be those the
+    cards were measured with (the default of :func:`~actnet.experiments.report_cards`).
+    Measuring one card takes about a second; re-measuring the whole table, many.
+    """
+    act = get(activation)
+    if any(card.name == act.name for card in cards):
+        raise ValueError(f"cards already hold a report card for {act.name!r}")
+    new = report_cards([act], seeds=seeds)[0]
+    every = [*cards, new]
+    epochs = [card.race_epochs for card in every]
+    return [replace(c, race_rank=1 + sum(e < c.race_epochs for e in epochs)) for c in every]
+
+
+@dataclass(frozen=True)
+class GateMemory:
+    """A gated memory ``c_t = f_t c_{t-1} + i_t u_t`` run with several gate activations."""
+
+    gates: tuple[str, ...]
+    steps: int
+    runs: int
+    largest_state: np.ndarray
+    """Per gate: the largest ``|c_t|`` over every step and run."""
+    carried_gradient: np.ndarray
+    """Per gate: the median over runs of ``|dc_T / dc_0| = |f_1 f_2 ... f_T|``."""
+    sign_flips: np.ndarray
+    """Per gate: the fraction of steps on which the gate is negative and flips the memory's sign."""
+
+    def of(self, gate: str) -> dict[str, float]:
+        """The three measurements of one gate activation."""
+        i = self.gates.index(get(gate).name)
+        return {
+            "largest_state": float(self.largest_state[i]),
+            "carried_gradient": float(self.carried_gradient[i]),
+            "sign_flips": float(self.sign_flips[i]),
+        }
+
+
+def gate_memory(
+    gates: Sequence[str | Activation] = ("sigmoid", "tanh", "relu", "softplus"),
+    steps: int = 50,
+    runs: int = 200,
+    forget_bias: float = 2.0,
+    seed: int = 0,
+) -> GateMemory:
+    r"""Why the gates of an LSTM or GRU are sigmoids: a memory cell with other gates.
+
+    The cell of an LSTM (Hochreiter and Schmidhuber, 1997) keeps
+    :math:`c_t = f_t c_{t-1} + i_t u_t` with a forget gate :math:`f_t = \phi(a_t)`,
+    an input gate :math:`i_t = \phi(b_t)` and a candidate :math:`u_t = \tanh(d_t)`.
+    Pre-activations are drawn standard normal, the forget gate's shifted by
+    ``forget_bias`` (a gate mostly open), the same draws for every gate activation
+    :math:`\phi`. With a gate in (0, 1) the memory and the gradient carried back,
+    :math:`\partial c_T/\partial c_0 = \prod_t f_t`, stay bounded; an unbounded gate
+    multiplies them without limit, a negative one flips their sign.
+
+    >>> r = gate_memory()
+    >>> r.of("sigmoid")["carried_gradient"] <= 1.0, r.of("relu")["largest_state"] > 1e6
+    (True, True)
+    """
+    acts = [get(g) for g in gates]
+    if not acts:
+        raise ValueError("gates must name at least one activation")
+    steps = integer_at_least("steps", steps, 1)
+    runs = integer_at_least("runs", runs, 1)
+    forget_bias = real_number("forget_bias", forget_bias)
+    rng = np.random.default_rng(seed)
+    a = rng.normal(forget_bias, 1.0, (steps, runs))
+    b = rng.normal(0.0, 1.0, (steps, runs))
+    u = np.tanh(rng.normal(0.0, 1.0, (steps, runs)))
+    largest, carried, flips = [], [], []
+    for act in acts:
+        f, i = act(a), act(b)
+        c, biggest = np.zeros(runs), 0.0
+        for t in range(steps):
+            c = f[t] * c + i[t] * u[t]
+            biggest = max(biggest, float(np.abs(c).max()))
+        largest.append(biggest)
+        carried.append(float(np.median(np.abs(np.prod(f, axis=0)))))
+        flips.append(float(np.mean(f < 0)))
+    return GateMemory(
+        tuple(act.name for act in acts),
+        steps,
+        runs,
+        np.array(largest),
+        np.array(carried),
+        np.array(flips),
+    )
