@@ -4,16 +4,20 @@
     python3 tasks.py book      build the book into _build/html
     python3 tasks.py test      run every test (package, doctests, notebooks, book build)
     python3 tasks.py execute   re-execute every chapter notebook in place (after actnet changes)
+    python3 tasks.py execute glance exercises/relu   ... only these (chapter, exercises)
     python3 tasks.py lab       open the notebooks in JupyterLab
 
 Each command creates the virtual environment `.venv` on first use and installs
-what it needs there; nothing is installed outside it.
+what it needs there. The one thing installed outside it: the browser tests
+drive Chromium, which `test` installs with apt-get when it is missing and it
+runs as root on Debian (elsewhere it says what to install).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -23,7 +27,20 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
-NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb")) + sorted(
+    (ROOT / "book" / "exercises").glob("*.ipynb")
+)
+
+
+def notebook_names(path: Path) -> set[str]:
+    """The names that choose ``path`` on the command line: ``relu`` is the chapter
+    book/relu.ipynb, ``exercises/relu`` the exercise notebook of the same stem."""
+    inside_book = path.relative_to(ROOT / "book")
+    return {
+        inside_book.with_suffix("").as_posix(),
+        inside_book.as_posix(),
+        path.relative_to(ROOT).as_posix(),
+    }
 
 
 def run(*args: object, **kwargs) -> None:
@@ -59,8 +76,33 @@ def book() -> None:
     print(f"\nThe book is built. Open {ROOT / '_build' / 'html' / 'index.html'} in a browser.")
 
 
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def ensure_chromium() -> None:
+    """Install Debian's Chromium for the browser tests if it is missing and we may."""
+    if os.environ.get("ACTNET_CHROMIUM") or any(shutil.which(n) for n in CHROMIUM_NAMES):
+        return
+    os_release = Path("/etc/os-release")
+    debian = os_release.exists() and "ID=debian" in os_release.read_text().split()
+    root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if debian and root and shutil.which("apt-get"):
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run("apt-get", "update", "-qq", env=env)
+        run("apt-get", "install", "-y", "-qq", "chromium", env=env)
+        return
+    print(
+        "The browser tests (tests/browser) need Chromium and will fail without it: install it "
+        "(Debian: apt-get install chromium) or set ACTNET_CHROMIUM=/path/to/chromium; "
+        "or leave them out with: python3 tasks.py test -m 'not browser'",
+        flush=True,
+    )
+
+
 def test() -> None:
     ensure_environment("requirements-test.txt")
+    if "not browser" not in " ".join(sys.argv[2:]):
+        ensure_chromium()
     env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
     run(
         PYTHON,
@@ -92,8 +134,13 @@ def _execute() -> None:
     from nbclient import NotebookClient
 
     chosen = sys.argv[2:]
+    known = set().union(*(notebook_names(p) for p in NOTEBOOKS))
+    unknown = [name for name in chosen if name not in known]
+    if unknown:
+        print(f"no notebook called {', '.join(unknown)}; e.g. glance or exercises/relu")
+        sys.exit(2)
     for path in NOTEBOOKS:
-        if chosen and path.stem not in chosen and path.name not in chosen:
+        if chosen and not notebook_names(path) & set(chosen):
             continue
         print(f"executing {path.relative_to(ROOT)}", flush=True)
         notebook = nbformat.read(path, as_version=4)

@@ -1,0 +1,1 @@
+"""Tests of what readers and students see, in a real browser (Chromium)."""
