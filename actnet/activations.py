@@ -60,6 +60,32 @@ _GELU_TANH_COEF = 0.044715
 
 _FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
+# Constants to compare with or clip at: NumPy's comparisons and max/min against a
+# Python scalar take a slower loop than against a contiguous array of the same
+# value (same results, bit for bit). Up to 2**17 elements (in cache) a read-only
+# view of one buffer per dtype and value; above, the scalar itself.
+_FILLED_MAX = 1 << 17
+_FILLED: dict[tuple[np.dtype, float], np.ndarray] = {}
+
+
+def _filled(x: np.ndarray, value: float) -> Any:
+    """``value`` in ``x``'s shape and dtype (a read-only view), or ``value`` for a large ``x``."""
+    size = x.size
+    if size > _FILLED_MAX:
+        return value
+    key = (x.dtype, value)
+    buf = _FILLED.get(key)
+    if buf is None or buf.size < size:
+        buf = np.full(max(size, 1024), value, x.dtype)
+        buf.flags.writeable = False
+        _FILLED[key] = buf
+    return buf[:size].reshape(x.shape)
+
+
+def _zeros(x: np.ndarray) -> Any:
+    """Zeros of ``x``'s shape and dtype (a read-only view), or 0.0 for a large ``x``."""
+    return _filled(x, 0.0)
+
 
 def _as_float_array(x: Any) -> np.ndarray:
     """Return ``x`` as a float32/float64 array, or raise ``TypeError``."""
@@ -95,7 +121,7 @@ def _sech2(x: np.ndarray) -> np.ndarray:
     np.multiply(z, 4.0, out=z)
     np.divide(z, d, out=z)
     # the bound is exact; rounding alone could step past it near x = 0
-    return np.minimum(z, 1.0, out=z)
+    return np.minimum(z, _filled(z, 1.0), out=z)
 
 
 # ---------------------------------------------------------------- the formulas
@@ -114,7 +140,7 @@ def _sigmoid(x):
     # element costs more than the exponential.
     z = _exp_minus_abs(x)
     d = z + 1.0
-    np.maximum(z, (x >= 0).astype(z.dtype, copy=False), out=z)
+    np.maximum(z, (x >= _zeros(x)).astype(z.dtype, copy=False), out=z)
     return np.divide(z, d, out=z)
 
 
@@ -124,7 +150,7 @@ def _sigmoid_grad(x):
     d = z + 1.0
     np.multiply(d, d, out=d)
     np.divide(z, d, out=z)
-    return np.minimum(z, 0.25, out=z)
+    return np.minimum(z, _filled(z, 0.25), out=z)
 
 
 def _tanh(x):
@@ -136,53 +162,56 @@ def _tanh_grad(x):
 
 
 def _relu(x):
-    return np.maximum(x, 0.0)
+    return np.maximum(x, _zeros(x))
 
 
 def _with_nan(x, g):
     """``g`` with NaN wherever ``x`` is NaN (a comparison alone would give 0 there)."""
-    nan = np.isnan(x)
-    if nan.any():
-        g[nan] = np.nan
+    # the minimum is NaN if any element is (a cheaper test than isnan(x).any())
+    if x.size and np.isnan(np.minimum.reduce(x, axis=None)):
+        g[np.isnan(x)] = np.nan
     return g
 
 
 def _relu_grad(x):
     # 0 at x = 0, PyTorch's convention
-    return _with_nan(x, (x > 0).astype(x.dtype))
+    return _with_nan(x, (x > _zeros(x)).astype(x.dtype))
 
 
 def _leaky_relu(x, alpha):
     # max(x, 0) + alpha min(x, 0): plain arithmetic, faster than np.where
-    out = np.minimum(x, 0.0)
+    zeros = _zeros(x)
+    out = np.minimum(x, zeros)
     if alpha == 0:  # 0 * -inf would be NaN
         out.fill(0.0)
     else:
         out *= alpha
-    out += np.maximum(x, 0.0)
+    out += np.maximum(x, zeros)
     return out
 
 
 def _leaky_relu_grad(x, alpha):
-    g = (x > 0).astype(x.dtype)
+    g = (x > _zeros(x)).astype(x.dtype)
     g *= 1.0 - alpha
     g += alpha
     return _with_nan(x, g)
 
 
 def _elu(x, alpha):
-    out = np.expm1(np.minimum(x, 0.0))
+    zeros = _zeros(x)
+    out = np.expm1(np.minimum(x, zeros))
     out *= alpha
-    out += np.maximum(x, 0.0)
+    out += np.maximum(x, zeros)
     return out
 
 
 def _elu_grad(x, alpha):
-    g = np.exp(np.minimum(x, 0.0))
+    zeros = _zeros(x)
+    g = np.exp(np.minimum(x, zeros))
     g *= alpha
     # 1 where x > 0: g * 0 + 1 there, g * 1 + 0 elsewhere (exact; a masked
     # copy would branch on every element)
-    positive = (x > 0).astype(g.dtype, copy=False)
+    positive = (x > zeros).astype(g.dtype, copy=False)
     g *= 1.0 - positive
     g += positive
     return g
@@ -291,7 +320,7 @@ def _gelu_grad(x, approximate):
         v = 2.0 * u
         e = _exp_minus_abs(v)
         d = e + 1.0
-        g = np.maximum(e, (v >= 0).astype(e.dtype, copy=False))
+        g = np.maximum(e, (v >= _zeros(v)).astype(e.dtype, copy=False))
         g /= d  # s(2u)
         np.multiply(d, d, out=d)
         np.divide(e, d, out=e)  # s(2u) s(-2u)
@@ -367,7 +396,7 @@ def _silu_grad(x, beta):
     # which loses the digits of s(-z) for large z
     e = _exp_minus_abs(z)
     d = e + 1.0
-    s = np.maximum(e, (z >= 0).astype(e.dtype, copy=False))
+    s = np.maximum(e, (z >= _zeros(z)).astype(e.dtype, copy=False))
     s /= d
     np.multiply(d, d, out=d)
     np.divide(e, d, out=e)
@@ -388,7 +417,7 @@ def _log1p_exp(z):
     formula, at a third of its cost (the ufunc calls scalar exp and log1p)."""
     out = _exp_minus_abs(z)
     np.log1p(out, out=out)
-    out += np.maximum(z, 0.0)
+    out += np.maximum(z, _zeros(z))
     return out
 
 
@@ -409,7 +438,7 @@ def _softplus_grad(x, beta):
 def _mish_parts(x):
     """``w = e^min(x, 20)``, ``n = w (w + 2)`` and ``D = n + 2``: with them
     ``tanh(softplus(x)) = n / D`` (above x = 20 both are 1 to the last bit)."""
-    w = np.exp(np.minimum(x, 20.0))
+    w = np.exp(np.minimum(x, _filled(x, 20.0)))
     n = w + 2.0
     n *= w
     return w, n, n + 2.0
@@ -427,7 +456,7 @@ def _mish_grad(x):
     # B = (w + 2) D + 4 x (1 + w) = 4 (1 + x) + w ((6 + 4 x) + w (4 + w)):
     # its terms share their sign except for -1.5 < x < -1, near the root
     w, _, d = _mish_parts(x)
-    xc = np.minimum(x, 20.0)
+    xc = np.minimum(x, _filled(x, 20.0))
     b = w + 4.0
     b *= w
     b += 4.0 * xc + 6.0

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from actnet._validate import choice
+from actnet.activations import _zeros
 
 __all__ = [
     "LOSSES",
@@ -50,14 +51,14 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     # chosen by max(e, [z >= 0]) rather than a branch per element (np.where)
     e = np.exp(-np.abs(z))
     d = 1.0 + e
-    np.maximum(e, (z >= 0).astype(e.dtype, copy=False), out=e)
+    np.maximum(e, (z >= _zeros(z)).astype(e.dtype, copy=False), out=e)
     return np.divide(e, d, out=e)
 
 
 def _log1p_exp(z: np.ndarray) -> np.ndarray:
     """``log(1 + e^z)``: ``logaddexp(0, z)``'s formula, ``max(z, 0) + log1p(e^-|z|)``,
     with NumPy's vectorised exp and log1p (the ufunc calls scalar ones)."""
-    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+    return np.maximum(z, _zeros(z)) + np.log1p(np.exp(-np.abs(z)))
 
 
 class Loss:
