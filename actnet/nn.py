@@ -51,18 +51,6 @@ __all__ = [
 ]
 
 
-def _column_sums(g: np.ndarray) -> np.ndarray:
-    """``g.sum(axis=0)``, bit for bit. For a C-contiguous ``(n, m)`` array with
-    ``m > 1`` that sum adds the rows in order, as ``einsum("ij->j")`` does, at
-    half the cost; any other array goes through ``sum``."""
-    if g.ndim == 2 and g.shape[1] > 1 and g.flags.c_contiguous and g.dtype in _FLOATS:
-        return np.einsum("ij->j", g)
-    return g.sum(axis=0)
-
-
-_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
-
-
 # ---------------------------------------------------------------------- layers
 class Layer:
     """A layer: ``forward(x)``, ``backward(grad_y)``, ``params`` and ``grads``."""
@@ -130,23 +118,11 @@ class Dense(Layer):
 
     def backward(self, grad_y):
         self._param_grads(grad_y)
-        W = self.W
-        if (
-            W.shape[1] == 1
-            and grad_y.ndim == 2
-            and grad_y.shape[1] == 1
-            and grad_y.dtype == W.dtype
-        ):
-            # an outer product, (n, 1) by (1, n_in): BLAS gives 0 + g w, the
-            # product with its zeros positive, as does g * w + 0 (faster)
-            out = grad_y * W.T
-            out += 0.0
-            return out
-        return grad_y @ W.T
+        return grad_y @ self.W.T
 
     def _param_grads(self, grad_y):
         """The gradients of W and b only (the first layer's input needs none)."""
-        self.grads = [self.x.T @ grad_y, _column_sums(grad_y)]
+        self.grads = [self.x.T @ grad_y, grad_y.sum(axis=0)]
 
     @property
     def name(self) -> str:

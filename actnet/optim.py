@@ -11,7 +11,6 @@ name           update of a parameter :math:`\theta` with gradient :math:`g`
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -115,7 +114,6 @@ class Adam(Optimizer):
         self.m: list[np.ndarray] | None = None
         self.v: list[np.ndarray] | None = None
         self._flat: tuple[np.ndarray, np.ndarray] | None = None
-        self._buffers: tuple | None = None
 
     def _start(self, params) -> None:
         """Zero moments; views into two flat arrays when every parameter has one dtype."""
@@ -134,38 +132,6 @@ class Adam(Optimizer):
                 views.append(flat[start : start + p.size].reshape(p.shape))
             start += p.size
 
-    def _step_flat64(self, params, grads, step_size, eps_hat) -> None:
-        """The flat update in float64, in three reused buffers (the same operations)."""
-        m, v = self._flat
-        if self._buffers is None:
-            g, a, b = (np.empty_like(m) for _ in range(3))
-            views, start = [], 0
-            for shape in self._shapes:  # the grads' shapes (checked by _fits)
-                size = math.prod(shape)
-                views.append(a[start : start + size].reshape(shape))
-                start += size
-            self._buffers = (g, a, b, views)
-        g, a, b, views = self._buffers
-        np.concatenate([gi.reshape(-1) for gi in grads], out=g)
-        m *= self.beta1
-        m += np.multiply(g, 1.0 - self.beta1, out=a)
-        v *= self.beta2
-        np.multiply(g, g, out=b)
-        b *= 1.0 - self.beta2
-        v += b
-        np.sqrt(v, out=b)
-        b += eps_hat
-        np.multiply(m, step_size, out=a)
-        a /= b
-        if all(p.shape == u.shape for p, u in zip(params, views)):
-            for p, u in zip(params, views):
-                p -= u
-            return
-        start = 0  # parameters not shaped like their gradients: as the general path does
-        for p in params:
-            p -= a[start : start + p.size].reshape(p.shape)
-            start += p.size
-
     def _fits(self, grads) -> bool:
         """True if ``grads`` match the parameters the moments were made for."""
         return len(grads) == len(self._shapes) and all(
@@ -177,17 +143,12 @@ class Adam(Optimizer):
         if self.m is None or self.v is None:
             self._start(params)
         self.t += 1
-        # np.float64 like np.sqrt's result (math.sqrt is the same correctly rounded root)
-        root = np.float64(math.sqrt(1.0 - self.beta2**self.t))
-        step_size = self.lr * root / (1.0 - self.beta1**self.t)
-        eps_hat = self.eps * root
+        step_size = self.lr * np.sqrt(1.0 - self.beta2**self.t) / (1.0 - self.beta1**self.t)
+        eps_hat = self.eps * np.sqrt(1.0 - self.beta2**self.t)
         if self._flat is not None and self._fits(grads):
             # every moment in one array: the same arithmetic, element for element,
             # in a dozen NumPy calls instead of a dozen per parameter
             m, v = self._flat
-            if m.dtype == np.float64 and len(params) == len(self._shapes):
-                self._step_flat64(params, grads, step_size, eps_hat)
-                return
             g = np.concatenate([gi.reshape(-1) for gi in grads])
             m *= self.beta1
             m += (1.0 - self.beta1) * g
