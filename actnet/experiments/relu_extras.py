@@ -10,7 +10,7 @@ import numpy as np
 from actnet import data
 from actnet._validate import integer_at_least, positive_number
 from actnet.activations import Activation, get
-from actnet.experiments.training import VanishingGradients
+from actnet.experiments.training import VanishingGradients, deep_batch, gradient_norms
 from actnet.nn import MLP
 
 __all__ = [
@@ -206,15 +206,12 @@ def gradients_by_init_scale(
     if not scales:
         raise ValueError("init_scales must hold at least one scale")
     act = get(activation)
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n, width))
-    y = rng.standard_normal(n)
+    X, y = deep_batch(n, width, seed)
     runs, norms = [], []
     for scale in scales:
         net = MLP(
             [width] * (depth + 1) + [1], activation=act, init=init, init_scale=scale, seed=seed
         )
-        _, grads = net.loss_and_grads(X, y, loss="mse")
-        norms.append(net.gradient_norms_by_layer(grads))
+        norms.append(gradient_norms(net, X, y))
         runs.append((act.name, f"{init}×{scale:g}"))
     return VanishingGradients(depth, runs, np.array(norms))

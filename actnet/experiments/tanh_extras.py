@@ -9,7 +9,7 @@ import numpy as np
 
 from actnet._validate import float_array, integer_at_least, positive_number
 from actnet.activations import get
-from actnet.experiments.training import VanishingGradients
+from actnet.experiments.training import VanishingGradients, deep_batch, gradient_norms
 from actnet.nn import MLP, saturated_fraction
 
 __all__ = [
@@ -202,9 +202,7 @@ def saturated_gradients(
         raise ValueError(f"biases must be a non-empty sequence of finite numbers, got {biases!r}")
     act = get(activation)
     bounds = tuple(float(v) for v in act(np.array([-np.inf, np.inf])))
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n, width))
-    y = rng.standard_normal(n)
+    X, y = deep_batch(n, width, seed)
     runs, norms, derivative, saturated = [], [], [], []
     for b in values:
         net = MLP(
@@ -214,8 +212,7 @@ def saturated_gradients(
             bias_init=float(b),
             seed=seed,
         )
-        _, grads = net.loss_and_grads(X, y, loss="mse")
-        norms.append(net.gradient_norms_by_layer(grads))
+        norms.append(gradient_norms(net, X, y))
         outputs = net.layer_outputs(X)
         derivative.append(np.mean([act.grad(o.preactivation).mean() for o in outputs]))
         saturated.append(np.mean([saturated_fraction(o.output, bounds) for o in outputs]))

@@ -182,16 +182,25 @@ def vanishing_gradients(
     >>> r.first_to_last("sigmoid", "xavier_normal") < 0.01 < 0.1 < r.first_to_last("relu", "he")
     True
     """
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n, width))
-    y = rng.standard_normal(n)
+    X, y = deep_batch(n, width, seed)
     names, norms = [], []
     for act, init in runs:
         net = MLP([width] * (depth + 1) + [1], activation=act, init=init, seed=seed)
-        _, grads = net.loss_and_grads(X, y, loss="mse")
-        norms.append(net.gradient_norms_by_layer(grads))
+        norms.append(gradient_norms(net, X, y))
         names.append((get(act).name, init))
     return VanishingGradients(depth, names, np.array(norms))
+
+
+def deep_batch(n: int, width: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The batch every deep-chain experiment backpropagates: N(0, 1) inputs and targets."""
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((n, width)), rng.standard_normal(n)
+
+
+def gradient_norms(net: MLP, X: np.ndarray, y: np.ndarray) -> list[float]:
+    """Each layer's gradient norm for one backward pass of the mean squared error."""
+    _, grads = net.loss_and_grads(X, y, loss="mse")
+    return net.gradient_norms_by_layer(grads)
 
 
 # ------------------------------------------------------------------ dying ReLU
