@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from actnet._validate import choice
-from actnet.activations import _zeros
+from actnet.activations import _zeros, sigmoid
 
 __all__ = [
     "LOSSES",
@@ -44,15 +44,6 @@ def softmax(z: np.ndarray) -> np.ndarray:
     """
     e = np.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    # 1 / (1 + e) for z >= 0, e / (1 + e) below, e = exp(-|z|): the numerator
-    # chosen by max(e, [z >= 0]) rather than a branch per element (np.where)
-    e = np.exp(-np.abs(z))
-    d = 1.0 + e
-    np.maximum(e, (z >= _zeros(z)).astype(e.dtype, copy=False), out=e)
-    return np.divide(e, d, out=e)
 
 
 def _log1p_exp(z: np.ndarray) -> np.ndarray:
@@ -144,10 +135,16 @@ class BinaryCrossEntropyWithLogits(Loss):
     classification = True
 
     def value(self, output, y):
-        return float(np.mean(_log1p_exp(output) - y * output))
+        return float((_log1p_exp(output) - y * output).mean())
 
     def grad(self, output, y):
-        return (_sigmoid(output) - y) / output.size
+        return self.grad_from_probabilities(sigmoid(output), y)
+
+    @staticmethod
+    def grad_from_probabilities(p: np.ndarray, y: np.ndarray) -> np.ndarray:
+        r"""The gradient with respect to the logits from :math:`p = \sigma(z)`:
+        :math:`(p - y)/n`. A network with a sigmoid output has ``p`` already."""
+        return (p - y) / p.size
 
 
 class SoftmaxCrossEntropy(Loss):
@@ -174,7 +171,13 @@ class SoftmaxCrossEntropy(Loss):
         return float(-np.sum(y * log_softmax) / output.shape[0])
 
     def grad(self, output, y):
-        return (softmax(output) - y) / output.shape[0]
+        return self.grad_from_probabilities(softmax(output), y)
+
+    @staticmethod
+    def grad_from_probabilities(p: np.ndarray, y: np.ndarray) -> np.ndarray:
+        r"""The gradient with respect to the logits from :math:`p = \operatorname{softmax}(z)`:
+        :math:`(p - y)/n`. A network with a softmax output has ``p`` already."""
+        return (p - y) / p.shape[0]
 
 
 _LOSSES: dict[str, type[Loss]] = {

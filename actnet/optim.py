@@ -11,6 +11,7 @@ name           update of a parameter :math:`\theta` with gradient :math:`g`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -122,43 +123,55 @@ class Adam(Optimizer):
             self.m = [np.zeros_like(p) for p in params]
             self.v = [np.zeros_like(p) for p in params]
             return
+        dtype = dtypes.pop()
         total = sum(p.size for p in params)
-        self._flat = (np.zeros(total, dtypes.pop()), np.zeros(total, params[0].dtype))
-        self._shapes = [p.shape for p in params]
-        self.m, self.v = ([], [])
+        self._flat = (np.zeros(total, dtype), np.zeros(total, dtype))
+        # the update's dtype: step_size is a NumPy float64, which float32 moments follow
+        self._update = np.zeros(total, np.result_type(np.float64, dtype))
+        self._layout = [(p.shape, dtype) for p in params]
+        self._make_views()
+
+    def _make_views(self) -> None:
+        """``m``, ``v`` and each parameter's update: views into the flat arrays."""
+        self.m, self.v, self._update_views = [], [], []
         start = 0
-        for p in params:
-            for flat, views in zip(self._flat, (self.m, self.v)):
-                views.append(flat[start : start + p.size].reshape(p.shape))
-            start += p.size
+        for shape, _ in self._layout:
+            stop = start + math.prod(shape)
+            for flat, views in zip(
+                (*self._flat, self._update), (self.m, self.v, self._update_views)
+            ):
+                views.append(flat[start:stop].reshape(shape))
+            start = stop
+
+    def __setstate__(self, state: dict) -> None:
+        # a copy (copy.deepcopy, pickle) turns every view into an array of its own
+        self.__dict__.update(state)
+        if self._flat is not None:
+            self._make_views()
 
     def _fits(self, grads) -> bool:
         """True if ``grads`` match the parameters the moments were made for."""
-        return len(grads) == len(self._shapes) and all(
-            g.shape == shape and g.dtype == self._flat[0].dtype
-            for g, shape in zip(grads, self._shapes)
-        )
+        return [(g.shape, g.dtype) for g in grads] == self._layout
 
     def step(self, params, grads):
         if self.m is None or self.v is None:
             self._start(params)
         self.t += 1
-        step_size = self.lr * np.sqrt(1.0 - self.beta2**self.t) / (1.0 - self.beta1**self.t)
-        eps_hat = self.eps * np.sqrt(1.0 - self.beta2**self.t)
+        root = np.sqrt(1.0 - self.beta2**self.t)
+        step_size = self.lr * root / (1.0 - self.beta1**self.t)
+        eps_hat = self.eps * root
         if self._flat is not None and self._fits(grads):
             # every moment in one array: the same arithmetic, element for element,
             # in a dozen NumPy calls instead of a dozen per parameter
             m, v = self._flat
-            g = np.concatenate([gi.reshape(-1) for gi in grads])
+            g = np.concatenate(grads, axis=None)
             m *= self.beta1
             m += (1.0 - self.beta1) * g
             v *= self.beta2
             v += (1.0 - self.beta2) * (g * g)
-            update = step_size * m / (np.sqrt(v) + eps_hat)
-            start = 0
-            for p in params:
-                p -= update[start : start + p.size].reshape(p.shape)
-                start += p.size
+            np.divide(step_size * m, np.sqrt(v) + eps_hat, out=self._update)
+            for p, update in zip(params, self._update_views, strict=True):
+                p -= update
             return
         for p, g, m, v in zip(params, grads, self.m, self.v, strict=True):
             m *= self.beta1

@@ -1,5 +1,8 @@
 """Facts about the losses and the optimisers."""
 
+import copy
+import pickle
+
 import numpy as np
 import pytest
 
@@ -115,6 +118,40 @@ def test_adam_matches_kingma_and_ba_algorithm_1():
         v = 0.99 * v + 0.01 * g * g
         theta = theta - 0.01 * (m / (1 - 0.8**t)) / (np.sqrt(v / (1 - 0.99**t)) + 1e-8)
     np.testing.assert_allclose(p[0], theta, rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_adam_updates_each_parameter_alone_the_same_bits_with_any_companions(dtype):
+    # one dtype: every moment in one flat array; mixed dtypes: one array per parameter
+    rng = np.random.default_rng(3)
+    grads = [rng.normal(size=(4, 3)).astype(dtype) for _ in range(20)]
+    alone, flat, mixed = ([np.full((4, 3), 0.5, dtype)] for _ in range(3))
+    flat.append(np.zeros(7, dtype))
+    mixed.append(np.zeros(7, np.float16))
+    opts = [optim.Adam(lr=0.01) for _ in range(3)]
+    for g in grads:
+        opts[0].step(alone, [g])
+        opts[1].step(flat, [g, np.ones(7, dtype)])
+        opts[2].step(mixed, [g, np.ones(7, np.float16)])
+    assert opts[1]._flat is not None and opts[2]._flat is None
+    assert alone[0].dtype == dtype
+    assert alone[0].tobytes() == flat[0].tobytes() == mixed[0].tobytes()
+
+
+def test_a_copied_adam_continues_exactly_like_the_original():
+    rng = np.random.default_rng(4)
+    grads = [[rng.normal(size=(3, 2)), rng.normal(size=2)] for _ in range(6)]
+    p = [np.ones((3, 2)), np.zeros(2)]
+    opt = optim.Adam(lr=0.1)
+    opt.step(p, grads[0])
+    copies = [[a.copy() for a in p] for _ in range(2)]
+    copied = [copy.deepcopy(opt), pickle.loads(pickle.dumps(opt))]
+    for g in grads[1:]:
+        opt.step(p, g)
+        for q, other in zip(copies, copied, strict=True):
+            other.step(q, g)
+    for q in copies:
+        assert all(a.tobytes() == b.tobytes() for a, b in zip(p, q, strict=True))
 
 
 @pytest.mark.parametrize("name", optim.OPTIMIZERS)

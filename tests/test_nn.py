@@ -136,6 +136,40 @@ def test_gradient_check_passes_for_every_loss_and_output(output, loss, n_out):
     checked(net, X, y, loss)
 
 
+@pytest.mark.parametrize(
+    ("output", "loss", "on_logits", "n_out"),
+    [("sigmoid", "bce", "bce_with_logits", 1), ("softmax", "softmax_cross_entropy", None, 3)],
+)
+def test_a_sigmoid_or_softmax_output_gets_exactly_the_gradients_of_its_logits(
+    output, loss, on_logits, n_out
+):
+    # the network takes (output - y) / n from the probabilities it already has;
+    # the loss on the bare logits computes them again: the same bits
+    rng = np.random.default_rng(8)
+    X, y = rng.normal(size=(40, 2)), rng.integers(0, 2, (40, n_out)).astype(float)
+    with_output = MLP([2, 5, n_out], activation="tanh", output=output, seed=8)
+    bare = MLP([2, 5, n_out], activation="tanh", seed=8)
+    value, grads = with_output.loss_and_grads(X, y, loss=loss)
+    value_logits, grads_logits = bare.loss_and_grads(X, y, loss=on_logits or loss)
+    assert value == value_logits
+    for g, g_logits in zip(grads, grads_logits, strict=True):
+        assert g.tobytes() == g_logits.tobytes()
+
+
+@pytest.mark.parametrize(("n_in", "n_out"), [(1, 16), (16, 1), (16, 16), (2, 3)])
+def test_dense_products_have_the_bits_of_the_matrix_product_operator(n_in, n_out):
+    # np.dot replaced @ (faster for a column times a row); the course's numbers
+    # were computed with @, signs of zeros included
+    rng = np.random.default_rng(9)
+    layer = Dense(n_in, n_out, rng=9)
+    x = rng.normal(size=(50, n_in)) * (rng.random((50, n_in)) < 0.7)
+    grad_y = rng.normal(size=(50, n_out)) * (rng.random((50, n_out)) < 0.7)
+    grad_y[::3] *= -1.0
+    assert layer.forward(x).tobytes() == (x @ layer.W + layer.b).tobytes()
+    assert layer.backward(grad_y).tobytes() == (grad_y @ layer.W.T).tobytes()
+    assert layer.grads[0].tobytes() == (x.T @ grad_y).tobytes()
+
+
 def test_gradient_check_passes_for_layers_combined_by_hand():
     X, y = small_problem(n_in=2, n=8, seed=6)
     rng = np.random.default_rng(6)
