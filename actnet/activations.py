@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from actnet import _normal
+from actnet._blocks import blockwise
 from actnet._validate import positive_number as _positive
 from actnet._validate import real_number as _real
 
@@ -50,11 +52,11 @@ __all__ = [
 ]
 
 ArrayFunction = Callable[..., Any]
+Limits = tuple[float, float, float, float]
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
-_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_TANH_COEF = 0.044715
 
 
@@ -229,46 +231,133 @@ def _selu_grad(x):
     return g
 
 
-def _normal_cdf(x):
-    from scipy.special import ndtr
-
-    return ndtr(x)
-
-
 def _gelu(x, approximate):
     if approximate == "tanh":
-        # 0.5 (1 + tanh(u)) = sigmoid(2u); the clip keeps x**3 finite, and tanh
-        # is already +-1 far inside the clip.
+        return _gelu_tanh(x)
+    return _gelu_erf(x)
+
+
+def _gelu_grad(x, approximate):
+    if approximate == "tanh":
+        return _gelu_tanh_grad(x)
+    return _gelu_erf_grad(x)
+
+
+def _gelu_erf(x):
+    return _normal.gelu_array(x)
+
+
+# The tanh GELU is x s(v), s the sigmoid, v = 2u = K x + KC x^3 with K = 2 sqrt(2/pi)
+# and KC = 0.044715 K. Far left s(v) = e / (1 + e), e = exp(-|v|), and the relative
+# error of e is the absolute error of v: |v| 2^-53 for a rounded v, 100 ulps at x = -9.5.
+# In float64 v is therefore carried exactly, as S + L: a = |x| is split into xh, a
+# multiple of 2^-9, plus xl, and each constant into a head (35 and 13 bits) plus a tail;
+# then S = xh (K1 + KC1 xh^2) is exact for a <= 22 and L = v(a) - S, below 0.2, rounds
+# at its own scale. With -|v| = hi + lo, e = exp(hi) (1 + lo).
+_GELU_TANH_K = (1.5957691216057308, 1.5957691216026433, 3.0874305383944692e-12)  # K, head, tail
+_GELU_TANH_KC = (0.07135481627260025, 0.07135009765625, 4.718616350248776e-06)
+_GELU_TANH_GRID = 1.5 * 2.0**43  # a + grid - grid rounds 0 <= a < 2^42 to a multiple of 2^-9
+_GELU_TANH_CLIP = 22.0  # exp(-v(22)) is 0 in float64: the clip changes no result
+
+
+# a few temporaries of this size fit in the L2 cache
+_blockwise = blockwise(1 << 18)
+
+
+def _gelu_tanh_split(x):
+    """``a = min(|x|, 22)``, ``xh`` and ``xl`` with ``a = xh + xl``: three new arrays."""
+    a = np.abs(x)
+    np.minimum(a, _filled(a, _GELU_TANH_CLIP), out=a)
+    xh = a + _GELU_TANH_GRID
+    xh -= _GELU_TANH_GRID
+    return a, xh, a - xh
+
+
+def _gelu_tanh_exponent(x):
+    """``-|v| = hi + lo`` (float64)."""
+    (_, k1, k2), (kc, kc1, kc2) = _GELU_TANH_K, _GELU_TANH_KC
+    a, xh, xl = _gelu_tanh_split(x)
+    # v = a (K + KC a^2) with a^2 = xh^2 + xl (a + xh) and K + KC xh^2 = q + (K2 + KC2 xh^2),
+    # q = K1 + KC1 xh^2 exact: then S = xh q and L = xl q + a (K2 + KC2 xh^2 + KC xl (a + xh))
+    b = a + xh
+    b *= xl
+    b *= -kc
+    b -= k2
+    q = np.multiply(xh, xh)
+    t = q * -kc2
+    b += t
+    b *= a
+    q *= -kc1
+    q -= k1
+    np.multiply(xl, q, out=t)
+    b += t  # -L
+    q *= xh  # -S, exact
+    hi = np.add(q, b, out=xh)
+    q -= hi
+    q += b
+    return hi, q
+
+
+def _gelu_tanh_exponent_and_slope(x):
+    """``-|v| = hi + lo`` and ``-a v'(a) = -(K a + 3 KC a^3) = sw + lw`` (float64),
+    ``sw`` exact up to ``a = 16``."""
+    (k, k1, k2), (kc, kc1, kc2) = _GELU_TANH_K, _GELU_TANH_KC
+    a, xh, xl = _gelu_tanh_split(x)
+    m = a + xh
+    m *= xh
+    a *= a
+    m += a  # a^2 + a xh + xh^2, so that a^3 - xh^3 = xl m
+    np.multiply(xh, xh, out=a)
+    a *= xh
+    sw = a * -kc1  # exact
+    a *= -kc2
+    m *= -kc
+    m *= xl
+    m += a  # the KC part of -L
+    np.multiply(xh, -k1, out=a)
+    a += sw  # -S, exact
+    xl *= -k
+    xh *= -k2
+    xl += xh  # the K part of -L
+    lw = np.multiply(m, 3.0, out=xh)
+    lw += xl
+    xl += m  # -L
+    sw *= 2.0
+    sw += a  # -(K1 xh + 3 KC1 xh^3)
+    hi = np.add(a, xl, out=m)
+    a -= hi
+    a += xl
+    return hi, a, sw, lw
+
+
+@_blockwise
+def _gelu_tanh(x):
+    if x.dtype != np.float64:
+        # float32 keeps the plain formula: 0.5 (1 + tanh(u)) = sigmoid(2u); the clip
+        # keeps x**3 finite, and tanh is already +-1 far inside the clip.
         xc = np.clip(x, -1e3, 1e3)
         u = _SQRT_2_OVER_PI * (xc + _GELU_TANH_COEF * (xc * xc * xc))  # ** 3 calls pow: slow
         return x * _sigmoid(2.0 * u)
-    return x * _normal_cdf(x)
+    hi, lo = _gelu_tanh_exponent(x)
+    tail = _subnormal_exp(hi)
+    if tail is not None:
+        tail = tail[x.reshape(-1)[tail] < 0.0]  # far right the value is x
+        big = _exp_times_2_64(hi.reshape(-1)[tail], lo.reshape(-1)[tail])
+    e = np.exp(hi, out=hi)
+    lo *= e
+    e += lo
+    # x s(v) = x / (1 + e) for x >= 0 and x e / (1 + e) below, where x e > x
+    y = np.multiply(x, e, out=lo)
+    np.maximum(y, x, out=y)
+    e += 1.0
+    y /= e
+    if tail is not None:
+        np.put(y, tail, x.reshape(-1)[tail] * big * 2.0**-64)
+    return y
 
 
-# GELU's derivative near its root: the Taylor series around the root r,
-# g(r + t) = sum_k c_k t^k for k >= 1 (from mpmath; |t| < 0.35, error < 2^-56)
-_GELU_ROOT = (-0.7517915246935645, 1.4956759177009883e-17)
-_GELU_SERIES = (
-    0.4314939923140469,
-    0.388284982990552,
-    -0.018199676398671087,
-    -0.1140082332972217,
-    -0.014771522148244337,
-    0.019421679838189067,
-    0.004539228379125415,
-    -0.002239538068073497,
-    -0.0007448268386746817,
-    0.00018633974623233514,
-    8.615947861116571e-05,
-    -1.121438018842664e-05,
-    -7.74846130700372e-06,
-    4.3284506257392273e-07,
-    5.702764979242107e-07,
-    -1.6044265494246427e-09,
-    -3.5459866461783865e-08,
-    -1.396942086426202e-09,
-    1.90319840501314e-09,
-)
+# The tanh GELU's derivative near its root: the Taylor series around the root r,
+# g(r + t) = sum_k c_k t^k for k >= 1 (from mpmath)
 _GELU_TANH_ROOT = (-0.7524614220710163, 3.635560509207687e-17)
 _GELU_TANH_SERIES = (
     0.4304000910248585,
@@ -293,14 +382,57 @@ _GELU_TANH_SERIES = (
     -1.6978217459781023e-08,
     -1.196180847972441e-08,
 )
-_GELU_WINDOW = 0.35
+# (window, terms): float32's plain formula needs the series out to |t| = 0.35, with
+# every term; float64's exact one only to 0.1, where 13 terms leave under 2^-59
+_GELU_TANH_NEAR_ROOT32 = (0.35, len(_GELU_TANH_SERIES))
+_GELU_TANH_NEAR_ROOT64 = (0.1, 13)
 
 
-def _replace_near_root(x, g, root, series):
-    """``g`` with the series in ``t = x - root`` wherever ``|t| < _GELU_WINDOW``."""
-    near = _near(x, (root[0], _GELU_WINDOW))
+@_blockwise
+def _gelu_tanh_grad(x):
+    if x.dtype != np.float64:
+        return _gelu_tanh_grad_plain(x)
+    # g(-a) = s(-v) (1 + e - w) / (1 + e) with w = a v'(a) (a = |x|), and
+    # g(a) = 1 - g(-a) since x s(v) - (-x) s(-v) = x. Where 1 + e - w is small, near
+    # the root and past it, w is carried as sw + lw with sw exact and sw <= -1:
+    # 1 + sw is exact and F = (1 + sw) + (e + lw) rounds once.
+    hi, lo, sw, lw = _gelu_tanh_exponent_and_slope(x)
+    tail = _subnormal_exp(hi)
+    if tail is not None:
+        big = _exp_times_2_64(hi.reshape(-1)[tail], lo.reshape(-1)[tail])
+    e = np.exp(hi, out=hi)
+    lo *= e
+    e += lo
+    sw += 1.0
+    lw += e
+    f = np.add(sw, lw, out=sw)  # F = 1 + e - w
+    if tail is not None:
+        # there e is below 2^-1022 and (1 + e)^2 = 1
+        np.put(lw, tail, big * f.reshape(-1)[tail] * 2.0**-64)
+    d = np.add(e, 2.0, out=lo)
+    d *= e
+    d += 1.0  # (1 + e)^2 with a single rounding where e is small
+    f *= e
+    f /= d
+    if tail is not None:
+        np.put(f, tail, lw.reshape(-1)[tail])
+    p = (x >= _zeros(x)).astype(f.dtype)
+    q = np.add(p, p, out=d)
+    q -= 1.0
+    q *= f
+    g = np.subtract(p, q, out=q)  # 1 - g(-a) for x >= 0, g(-a) below
+    # F keeps its absolute error, not its relative one, where it vanishes: below
+    # |x - r| = 0.1 the series around the root takes over, its first 13 terms
+    return _gelu_tanh_near_root(x, g, *_GELU_TANH_NEAR_ROOT64)
+
+
+def _gelu_tanh_near_root(x, g, window, terms):
+    """``g`` with the first ``terms`` of the series around the root where ``|x - r| < window``."""
+    near = _near(x, (_GELU_TANH_ROOT[0], window))
     if near.size:
-        t = _from_root(x.reshape(-1)[near], root)
+        # t = x - r in float64 even for float32 input: it needs more digits of r
+        t = _from_root(x.reshape(-1)[near].astype(np.float64, copy=False), _GELU_TANH_ROOT)
+        series = _GELU_TANH_SERIES[:terms]
         poly = np.full_like(t, series[-1])
         for c in series[-2::-1]:
             poly *= t
@@ -310,59 +442,36 @@ def _replace_near_root(x, g, root, series):
     return g
 
 
-def _gelu_grad(x, approximate):
+def _gelu_tanh_grad_plain(x):
     xc = np.clip(x, -1e3, 1e3)
-    if approximate == "tanh":
-        xc2 = xc * xc
-        u = _SQRT_2_OVER_PI * (xc + _GELU_TANH_COEF * (xc2 * xc))
-        du = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_COEF * xc2)
-        # s(2u) + x/2 sech^2(u) du, with sech^2(u) = 4 s(2u) s(-2u): one exp for both
-        v = 2.0 * u
-        e = _exp_minus_abs(v)
-        d = e + 1.0
-        g = np.maximum(e, (v >= _zeros(v)).astype(e.dtype, copy=False))
-        g /= d  # s(2u)
-        np.multiply(d, d, out=d)
-        np.divide(e, d, out=e)  # s(2u) s(-2u)
-        e *= 2.0 * xc
-        e *= du
-        g += e
-        return _replace_near_root(x, g, _GELU_TANH_ROOT, _GELU_TANH_SERIES)
-    g = _normal_density(xc)
-    g *= xc
-    g += _normal_cdf(x)
-    return _replace_near_root(x, g, _GELU_ROOT, _GELU_SERIES)
+    xc2 = xc * xc
+    u = _SQRT_2_OVER_PI * (xc + _GELU_TANH_COEF * (xc2 * xc))
+    du = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_COEF * xc2)
+    # s(2u) + x/2 sech^2(u) du, with sech^2(u) = 4 s(2u) s(-2u): one exp for both
+    v = 2.0 * u
+    e = _exp_minus_abs(v)
+    d = e + 1.0
+    g = np.maximum(e, (v >= _zeros(v)).astype(e.dtype, copy=False))
+    g /= d  # s(2u)
+    np.multiply(d, d, out=d)
+    np.divide(e, d, out=e)  # s(2u) s(-2u)
+    e *= 2.0 * xc
+    e *= du
+    g += e
+    return _gelu_tanh_near_root(x, g, *_GELU_TANH_NEAR_ROOT32)
 
 
-def _square(x):
-    """``x * x`` as ``p + e``: ``p`` the rounded square, ``e`` its rounding error
-    (Dekker's exact product, with the splitting constant of the dtype)."""
-    p = x * x
-    c = x * (4097.0 if x.dtype == np.float32 else 134217729.0)
-    hi = c - (c - x)
-    lo = x - hi
-    e = hi * hi - p
-    e += 2.0 * hi * lo
-    e += lo * lo
-    return p, e
+def _gelu_erf_grad(x):
+    return _normal.gelu_grad_array(x)
 
 
-def _normal_density(x):
-    """``exp(-x^2 / 2) / sqrt(2 pi)`` with ``x^2`` exact: exp of a rounded
-    argument would be off by ``x^2 / 2`` ulps (7 at x = -3.75)."""
-    p, e = _square(x)
-    d = np.exp(-0.5 * p)
-    e *= -0.5
-    e += 1.0
-    d *= e
-    d *= _INV_SQRT_2PI
-    return d
-
-
+@_blockwise
 def _silu(x, beta):
-    s = _sigmoid(x if beta == 1.0 else beta * x)
+    z = x if beta == 1.0 else beta * x
+    s = _sigmoid(z)
     s *= x
-    return s
+    # s(z) = e^z to the last bit where e^z is subnormal
+    return _put_far_left(s, z, lambda tail, zt: x.reshape(-1)[tail])
 
 
 # Roots of derivatives, as hi + lo (their sum is the root to about 32 digits).
@@ -374,8 +483,15 @@ _SILU_EXP_ROOT = 0.2784645427610738  # e^r = -(1 + r)
 _MISH_ROOT = (-1.1924312145154952, -4.8484829848031044e-17)
 _MISH_W = 0.3034825352815289  # w_r = e^r
 _MISH_C = 7.30603179034702  # w_r^2 + 4 w_r + 6
-_SILU_WINDOW = (_SILU_ROOT[0] - 0.85, 1.35)  # centre, half-width
-_MISH_WINDOW = (_MISH_ROOT[0] - 0.075, 0.375)
+_SILU_WINDOW = (_SILU_ROOT[0], 0.35)  # centre, half-width
+_MISH_WINDOW = (_MISH_ROOT[0] + 0.04, 0.2)
+
+# Below log(2^-1022), e^z is subnormal and has lost digits, while x e^z (SiLU,
+# mish and their derivatives far left) is still a normal number: there e^z is
+# computed as e^(z + 64 ln 2) 2^-64. The high part of 64 ln 2 lies on the grid
+# of every |z| in [512, 1024), so that z + hi is exact.
+_EXP_SUBNORMAL = -708.3964185322641
+_EXP_SHIFT = (44.361419555836505, -5.62123739673937e-15)  # 64 ln 2 = hi + lo
 
 
 def _near(z, window):
@@ -390,26 +506,74 @@ def _from_root(z, root):
     return (z - root[0]) - root[1]
 
 
+def _subnormal_exp(z):
+    """Flat indices of a float64 ``z`` below ``_EXP_SUBNORMAL``, or None (the usual case)."""
+    if z.dtype != np.float64 or not z.size:
+        return None
+    # one pass to rule them out; fmin skips NaN
+    if not np.fmin.reduce(z, axis=None) < _EXP_SUBNORMAL:
+        return None
+    return np.flatnonzero(z < _EXP_SUBNORMAL)
+
+
+def _put_far_left(out, z, factor):
+    """``out`` with ``factor(i, z[i]) e^z[i]`` put in at the flat indices ``i`` where a
+    float64 ``e^z`` is subnormal, there computed as ``(factor e^(z + 64 ln 2)) 2^-64``:
+    the product is a normal number with all its digits."""
+    tail = _subnormal_exp(z)
+    if tail is not None:
+        zt = z.reshape(-1)[tail]
+        np.put(out, tail, factor(tail, zt) * _exp_times_2_64(zt) * 2.0**-64)
+    return out
+
+
+def _exp_times_2_64(z, lo=0.0):
+    """``e^(z + lo) 2^64`` for ``-1024 < z < -512`` and a small ``lo``: a normal number
+    where ``e^z`` is not."""
+    e = np.exp(z + _EXP_SHIFT[0])
+    e += e * (lo + _EXP_SHIFT[1])  # e^l = 1 + l
+    return e
+
+
+@_blockwise
 def _silu_grad(x, beta):
-    z = x if beta == 1.0 else beta * x
-    # s(z) + z s(z) s(-z), with s(z) s(-z) = e / (1 + e)^2, e = exp(-|z|): no 1 - s,
-    # which loses the digits of s(-z) for large z
+    if beta == 1.0:
+        z = x
+    else:  # beta x may overflow
+        big = np.finfo(x.dtype).max
+        z = np.clip(beta * x, -big, big)
+    # s(z)(1 + z s(-z)) = N / (1 + e)^2 with e = exp(-|z|): N = 1 + e (1 + z) for
+    # z >= 0 and e (1 + z + e) below, that is N = max(e^2, [z >= 0]) + e (1 + z).
+    # Far left 1 + z is exact; the sum of e (1 + z) and e^2 cancels only near the root.
     e = _exp_minus_abs(z)
-    d = e + 1.0
-    s = np.maximum(e, (z >= _zeros(z)).astype(e.dtype, copy=False))
-    s /= d
-    np.multiply(d, d, out=d)
-    np.divide(e, d, out=e)
-    g = np.multiply(z, e, out=e)
-    g += s
+    n = z + 1.0
+    n *= e
+    p = (z >= _zeros(z)).astype(e.dtype)
+    np.maximum(p, np.multiply(e, e), out=p)
+    n += p
+    # (1 + e)^2 as 1 + e (2 + e): a single rounding where e is small
+    d = e + 2.0
+    d *= e
+    d += 1.0
+    n /= d
     near = _near(z, _SILU_WINDOW)
     if near.size:
-        # s(z)(1 + z s(-z)) = s(z) s(-z) (1 + z + e^z), and with 1 + r + e^r = 0,
-        # 1 + z + e^z = t + e^r expm1(t), t = z - r: two terms of one sign.
-        zn = z.reshape(-1)[near]
+        # with 1 + r + e^r = 0, 1 + z + e^z = t + e^r expm1(t), t = z - r: two terms
+        # of one sign (N = e (1 + z + e) there). In float64 even for float32 input:
+        # z - r needs more digits of r than float32 holds.
+        zn = z.reshape(-1)[near].astype(np.float64, copy=False)
         t = _from_root(zn, _SILU_ROOT)
-        np.put(g, near, _sigmoid_grad(zn) * (t + _SILU_EXP_ROOT * np.expm1(t)))
-    return g
+        f = np.expm1(t)
+        f *= _SILU_EXP_ROOT
+        f += t
+        en = np.exp(zn)
+        f *= en
+        dn = en + 2.0
+        dn *= en
+        dn += 1.0
+        f /= dn
+        np.put(n, near, f)
+    return _put_far_left(n, z, lambda tail, zt: zt + 1.0)  # N / (1 + e)^2 = e^z (1 + z)
 
 
 def _log1p_exp(z):
@@ -436,49 +600,77 @@ def _softplus_grad(x, beta):
 
 
 def _mish_parts(x):
-    """``w = e^min(x, 20)``, ``n = w (w + 2)`` and ``D = n + 2``: with them
+    """``w = e^min(x, 20)``, ``n = w^2 + 2 w`` and ``D = n + 2``: with them
     ``tanh(softplus(x)) = n / D`` (above x = 20 both are 1 to the last bit)."""
     w = np.exp(np.minimum(x, _filled(x, 20.0)))
-    n = w + 2.0
-    n *= w
+    # 2 w + w^2 rounds once where w is small; w (w + 2) would round twice
+    n = w + w
+    n += np.multiply(w, w)
     return w, n, n + 2.0
 
 
+@_blockwise
 def _mish(x):
     _, n, d = _mish_parts(x)
     n /= d
     n *= x
-    return n
+    # tanh(softplus(x)) = e^x to the last bit where e^x is subnormal
+    return _put_far_left(n, x, lambda tail, xt: xt)
 
 
+def _mish_denominator_squared(w):
+    """``D^2 = (w^2 + 2 w + 2)^2`` by Horner in ``w``: fewer roundings than ``D * D``."""
+    d = w + 4.0
+    d *= w
+    d += 8.0
+    d *= w
+    d += 8.0
+    d *= w
+    d += 4.0
+    return d
+
+
+@_blockwise
 def _mish_grad(x):
-    # tanh(sp) + x sech^2(sp) s(x) = w B / D^2 with
-    # B = (w + 2) D + 4 x (1 + w) = 4 (1 + x) + w ((6 + 4 x) + w (4 + w)):
-    # its terms share their sign except for -1.5 < x < -1, near the root
-    w, _, d = _mish_parts(x)
-    xc = np.minimum(x, _filled(x, 20.0))
-    b = w + 4.0
-    b *= w
-    b += 4.0 * xc + 6.0
-    b *= w
-    b += 4.0 * (1.0 + xc)
-    b *= w
-    np.multiply(d, d, out=d)
-    g = np.divide(b, d, out=b)
+    # tanh(sp) + x sech^2(sp) s(x) = w B / D^2 with w = e^x, D = w^2 + 2 w + 2 and
+    # B = (w + 2) D + 4 x (1 + w), computed as w (B / D) / D with
+    # B / D = 2 (1 + x) + w (1 - 2 x w / D): far left 2 (1 + x) is exact and leads,
+    # for x > 0, 2 x w / D < 0.45; the two terms share their sign except near the root.
+    # Above x = 30 the derivative rounds to 1 (which the formula gives at 30), below
+    # -1e4 to 0 (where 2 x would overflow for the largest floats).
+    xc = np.minimum(x, _filled(x, 30.0))
+    np.maximum(xc, _filled(xc, -1e4), out=xc)
+    w = np.exp(xc)
+    d = w + 2.0
+    d *= w
+    d += 2.0
+    x2 = xc + xc
+    r = x2 * w
+    r /= d
+    np.subtract(1.0, r, out=r)
+    r *= w
+    x2 += 2.0
+    r += x2
+    g = np.multiply(r, w, out=r)  # before dividing: w may be subnormal, w B / D is not
+    g /= d
     near = _near(x, _MISH_WINDOW)
     if near.size:
-        # with w = e^x and D = (1 + w)^2 + 1, mish'(x) = w B / D^2 where
-        # B = (w + 2) D + 4 x (1 + w) vanishes at the root r; around it
-        # B = dw (w^2 + w w_r + 4 w + w_r^2 + 4 w_r + 6 + 4 x) + 4 t (1 + w_r),
-        # t = x - r, dw = w - w_r = w_r expm1(t): terms of one sign.
-        xn = x.reshape(-1)[near]
+        # B vanishes at the root r; around it, with t = x - r, w_r = e^r and
+        # dw = w - w_r = w_r expm1(t),
+        # B = dw (w^2 + w w_r + 4 w + w_r^2 + 4 w_r + 6 + 4 x) + 4 t (1 + w_r):
+        # terms of one sign.
+        # (in float64 even for float32 input: x - r needs more digits of r)
+        xn = x.reshape(-1)[near].astype(np.float64, copy=False)
+        wn = np.exp(xn)
         t = _from_root(xn, _MISH_ROOT)
-        w = np.exp(xn)
-        dw = _MISH_W * np.expm1(t)
-        b = dw * (w * w + _MISH_W * w + 4.0 * w + _MISH_C + 4.0 * xn) + 4.0 * (1.0 + _MISH_W) * t
-        d = w * w + 2.0 * w + 2.0
-        np.put(g, near, w * b / (d * d))
-    return g
+        b = wn + (_MISH_W + 4.0)
+        b *= wn
+        b += 4.0 * xn + _MISH_C
+        b *= _MISH_W * np.expm1(t)
+        b += (4.0 * (1.0 + _MISH_W)) * t
+        b *= wn / _mish_denominator_squared(wn)
+        np.put(g, near, b)
+    return _put_far_left(g, x, lambda tail, xt: xt + 1.0)  # w B / D^2 = e^x (1 + x)
 
 
 # ------------------------------------------------------------- parameter checks
@@ -505,9 +697,10 @@ class Activation:
         Keyword parameters passed to both functions (e.g. ``alpha``).
     kinks : tuple of float, optional
         Inputs where the derivative jumps (for ``relu``, ``(0.0,)``).
-    limits : tuple, optional
-        ``(value(-inf), value(inf), grad(-inf), grad(inf))``; where given, they
-        replace whatever the formulas give at infinite inputs.
+    limits : tuple or callable, optional
+        ``(value(-inf), value(inf), grad(-inf), grad(inf))``, or a function of the
+        parameters returning them; where given, they replace whatever the formulas
+        give at infinite inputs.
 
     Examples
     --------
@@ -524,7 +717,7 @@ class Activation:
     derivative: ArrayFunction = field(repr=False)
     params: Mapping[str, Any] = field(default_factory=dict)
     kinks: tuple[float, ...] = ()
-    limits: tuple[float, float, float, float] | None = field(default=None, repr=False)
+    limits: Limits | Callable[..., Limits] | None = field(default=None, repr=False)
     _checks: Mapping[str, Callable[[str, Any], Any]] | None = field(
         default=None, repr=False, compare=False
     )
@@ -582,7 +775,8 @@ class Activation:
         if self.limits is not None:
             infinite = np.isinf(arr)
             if infinite.any():
-                lo, hi = self.limits[:2] if what == "value" else self.limits[2:]
+                limits = self.limits(**self.params) if callable(self.limits) else self.limits
+                lo, hi = limits[:2] if what == "value" else limits[2:]
                 out = np.array(out, copy=True)
                 out[infinite] = np.where(arr[infinite] > 0, hi, lo)
         return out
@@ -643,9 +837,19 @@ _builtin(
     {"approximate": _approximate},
     limits=(0.0, math.inf, 0.0, 1.0),
 )
-_builtin(
-    "silu", _silu, _silu_grad, {"beta": 1.0}, {"beta": _real}, limits=(0.0, math.inf, 0.0, 1.0)
-)
+
+
+def _silu_limits(beta):
+    """x s(beta x) at -inf and inf, and its derivative there: as ReLU's for beta > 0,
+    as x / 2 for beta = 0, mirrored (-inf, 0; 1, 0) for beta < 0."""
+    if beta > 0.0:
+        return (0.0, math.inf, 0.0, 1.0)
+    if beta == 0.0:
+        return (-math.inf, math.inf, 0.5, 0.5)
+    return (-math.inf, 0.0, 1.0, 0.0)
+
+
+_builtin("silu", _silu, _silu_grad, {"beta": 1.0}, {"beta": _real}, limits=_silu_limits)
 _builtin("softplus", _softplus, _softplus_grad, {"beta": 1.0}, {"beta": _positive})
 _builtin("mish", _mish, _mish_grad, limits=(0.0, math.inf, 0.0, 1.0))
 _BUILTINS = frozenset(_REGISTRY)

@@ -560,24 +560,44 @@ def bench_test_command() -> list[Row]:
 
 
 # --------------------------------------------------------- 4. accuracy
-def ulp_of(ref) -> float:
-    """The float64 ulp at the exact value ``ref`` (an mpmath number): 2**(e - 52)
-    for ``2**e <= |ref| < 2**(e + 1)``, never below the smallest subnormal."""
+def ulp_of(ref, dtype=np.float64) -> float:
+    """The ulp of ``dtype`` at the exact value ``ref`` (an mpmath number): 2**(e - 52)
+    in float64 for ``2**e <= |ref| < 2**(e + 1)``, never below the smallest subnormal."""
     import mpmath
 
+    info = np.finfo(dtype)
+    smallest = info.minexp - info.nmant  # the exponent of the smallest subnormal
     if ref == 0:
-        return 2.0**-1074
+        return 2.0**smallest
     _, e = mpmath.frexp(ref)  # ref = m 2**e, 0.5 <= |m| < 1
-    return 2.0 ** max(int(e) - 53, -1074)
+    return 2.0 ** max(int(e) - info.nmant - 1, smallest)
 
 
-def ulp_error(computed: float, ref) -> float:
-    """``|computed - ref|`` in ulps of the exact ``ref`` (0 for an exact result)."""
+def ulp_error(computed: float, ref, dtype=np.float64) -> float:
+    """``|computed - ref|`` in ulps of ``dtype`` at the exact ``ref`` (0 for an exact result)."""
     import mpmath
 
     if math.isnan(computed):
         return math.inf
-    return float(abs(mpmath.mpf(float(computed)) - ref) / mpmath.mpf(ulp_of(ref)))
+    return float(abs(mpmath.mpf(float(computed)) - ref) / mpmath.mpf(ulp_of(ref, dtype)))
+
+
+def ulp_errors(computed, exact: Callable, points, prec: int = 256) -> np.ndarray:
+    """The error of each ``computed[i]`` in ulps of its dtype at ``exact(points[i])``
+    (``exact`` an mpmath function, run at ``prec`` bits); NaN where the exact result
+    is subnormal in that dtype (which holds fewer significant bits there)."""
+    import mpmath
+
+    computed = np.asarray(computed)
+    dtype = computed.dtype
+    tiny = np.finfo(dtype).tiny
+    errors = np.empty(computed.shape)
+    with mpmath.workprec(prec):
+        for i, (x, c) in enumerate(zip(np.asarray(points, np.float64), computed)):
+            ref = exact(mpmath.mpf(float(x)))
+            normal = ref == 0 or abs(ref) >= tiny
+            errors[i] = ulp_error(float(c), ref, dtype) if normal else math.nan
+    return errors
 
 
 def references():
@@ -656,6 +676,15 @@ DERIVATIVE_ROOTS = {
 }
 
 
+def floats_around(x: float, n: int) -> np.ndarray:
+    """``x`` and the ``n`` float64 numbers on either side of it, in increasing order."""
+    below, above = [x], [x]
+    for _ in range(n):
+        below.append(np.nextafter(below[-1], -np.inf))
+        above.append(np.nextafter(above[-1], np.inf))
+    return np.array(below[:0:-1] + above)
+
+
 def accuracy_points(quick: bool = False, seed: int = 0) -> np.ndarray:
     """Float64 inputs: a spread over [-40, 40], the tails out to +-700, tiny values
     near 0, and the 40 floats nearest each root of a derivative plus points at
@@ -671,51 +700,34 @@ def accuracy_points(quick: bool = False, seed: int = 0) -> np.ndarray:
         -np.geomspace(1e-300, 1e-2, n // 20),
     ]
     for root in DERIVATIVE_ROOTS.values():
-        near = [root]
-        for _ in range(20):
-            near.append(np.nextafter(near[-1], -np.inf))
-        up = [root]
-        for _ in range(20):
-            up.append(np.nextafter(up[-1], np.inf))
         offsets = np.geomspace(1e-15, 1e-1, 15 if quick else 57)
-        parts += [np.array(near + up), root + offsets, root - offsets]
+        parts += [floats_around(root, 20), root + offsets, root - offsets]
     return np.unique(np.concatenate(parts))
-
-
-SMALLEST_NORMAL = 2.0**-1022
 
 
 def max_ulp_errors(points: np.ndarray, names=None, prec: int = 256) -> list[tuple]:
     """``(name, what, region, max ulp, at x, points measured)`` for every activation
-    with a reference, for the core ``|x| <= 10`` and the tails. Points whose exact result is subnormal (below 2**-1022, where a
-    float64 holds fewer than 53 bits) are left out."""
-    import mpmath
-
+    with a reference, for the core ``|x| <= 10`` and the tails. Points whose exact
+    result is subnormal (below 2**-1022, where a float64 holds fewer than 53 bits)
+    are left out."""
     acts = actnet_activations()
-    refs = references()
     results = []
-    with mpmath.workprec(prec):
-        for name, (fv, fg) in refs.items():
-            if names is not None and name not in names:
-                continue
-            act = acts[name]
-            for what, f, ours in (("value", fv, act(points)), ("grad", fg, act.grad(points))):
-                errors = []
-                for x, o in zip(points, ours):
-                    ref = f(mpmath.mpf(float(x)))
-                    normal = ref == 0 or abs(ref) >= SMALLEST_NORMAL
-                    errors.append(ulp_error(o, ref) if normal else -1.0)
-                errors = np.array(errors)
-                for region, inside in (
-                    ("|x|<=10", np.abs(points) <= 10),
-                    ("|x|>10", np.abs(points) > 10),
-                ):
-                    e, xs = errors[inside], points[inside]
-                    if e.size == 0:
-                        continue
-                    i = int(np.argmax(e))
-                    count = int(np.sum(e >= 0))
-                    results.append((name, what, region, float(e[i]), float(xs[i]), count))
+    for name, (fv, fg) in references().items():
+        if names is not None and name not in names:
+            continue
+        act = acts[name]
+        for what, f, ours in (("value", fv, act(points)), ("grad", fg, act.grad(points))):
+            errors = ulp_errors(ours, f, points, prec)
+            for region, inside in (
+                ("|x|<=10", np.abs(points) <= 10),
+                ("|x|>10", np.abs(points) > 10),
+            ):
+                e, xs = errors[inside], points[inside]
+                measured = ~np.isnan(e)
+                if not measured.any():
+                    continue
+                i = int(np.nanargmax(e))
+                results.append((name, what, region, float(e[i]), float(xs[i]), int(measured.sum())))
     return results
 
 

@@ -233,6 +233,24 @@ def test_infinities_give_the_mathematical_limits_and_nan_propagates(name):
     assert np.isnan(value[2]) and np.isnan(grad[2])
 
 
+@pytest.mark.parametrize(
+    "beta, limits",
+    [
+        (2.0, (0.0, math.inf, 0.0, 1.0)),
+        (0.0, (-math.inf, math.inf, 0.5, 0.5)),  # x / 2
+        (-1.5, (-math.inf, 0.0, 1.0, 0.0)),  # x s(-1.5 x): large for x -> -inf
+    ],
+)
+def test_silu_limits_follow_the_sign_of_beta(beta, limits):
+    act = actnet.get("silu", beta=beta)
+    x = np.array([-np.inf, np.inf])
+    np.testing.assert_array_equal(act(x), limits[:2])
+    np.testing.assert_array_equal(act.grad(x), limits[2:])
+    # and they are where the finite values head
+    far = np.array([-800.0, 800.0])
+    np.testing.assert_allclose(act.grad(far), limits[2:], atol=1e-12)
+
+
 def test_shapes_scalars_and_integers():
     relu = actnet.get("relu")
     assert relu(np.zeros((2, 3, 4))).shape == (2, 3, 4)

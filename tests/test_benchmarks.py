@@ -1,10 +1,9 @@
 """The pieces of benchmarks/run.py work (on tiny sizes; no timing is asserted)."""
 
-import importlib.util
 import math
-import sys
 from pathlib import Path
 
+import benchmarks_module
 import mpmath
 import numpy as np
 import pytest
@@ -16,11 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("actnet_bench", ROOT / "benchmarks" / "run.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["actnet_bench"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return benchmarks_module.bench
 
 
 def test_ulp_of_is_the_spacing_at_the_exact_value(bench):
@@ -31,6 +26,24 @@ def test_ulp_of_is_the_spacing_at_the_exact_value(bench):
         assert bench.ulp_of(1 - mpmath.mpf(2) ** -60) == 2.0**-53
     assert bench.ulp_of(mpmath.mpf(0)) == 2.0**-1074
     assert bench.ulp_of(mpmath.mpf(2) ** -1070) == 2.0**-1074
+    assert bench.ulp_of(mpmath.mpf(1), np.float32) == 2.0**-23
+    assert bench.ulp_of(mpmath.mpf(2) ** -140, np.float32) == 2.0**-149
+
+
+def test_ulp_errors_count_in_the_computed_dtype_and_leave_out_subnormal_results(bench):
+    def exact(x):  # x, or x 2^-1040 (subnormal in float64) above 2.5
+        return x if x < 2.5 else x * mpmath.mpf(2) ** -1040
+
+    points = np.array([1.0, 2.0, 3.0])
+    computed = np.array([1.0, np.nextafter(2.0, 3.0), 0.0])
+    errors = bench.ulp_errors(computed, exact, points)
+    np.testing.assert_array_equal(errors[:2], [0.0, 1.0])
+    assert np.isnan(errors[2])
+    one32 = np.float32(1.0)
+    errors32 = bench.ulp_errors(
+        np.array([one32, np.nextafter(one32, np.float32(2))]), exact, [1, 1]
+    )
+    np.testing.assert_array_equal(errors32, [0.0, 1.0])
 
 
 def test_ulp_error_counts_ulps_of_the_exact_value(bench):
@@ -107,6 +120,12 @@ def test_references_agree_with_actnet_and_vanish_at_the_listed_roots(bench):
                 )
         for name, root in bench.DERIVATIVE_ROOTS.items():
             assert abs(refs[name][1](mpmath.mpf(root))) < 1e-16, name
+
+
+def test_floats_around_are_the_neighbouring_floats_in_order(bench):
+    near = bench.floats_around(1.0, 2)
+    eps = np.finfo(np.float64).eps
+    np.testing.assert_array_equal(near, [1 - eps, 1 - eps / 2, 1.0, 1 + eps, 1 + 2 * eps])
 
 
 def test_accuracy_points_hold_the_floats_next_to_every_root(bench):

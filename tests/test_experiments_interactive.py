@@ -88,3 +88,10 @@ def test_playground_at_zero_epochs_is_the_untrained_network():
     assert run.loss.size == 1 and run.epochs == 0 and "0 epochs" in run.title
     with pytest.raises(ValueError, match="epochs"):
         experiments.playground("moons", "relu", width=4, depth=1, epochs=-5)
+
+
+def test_playground_rings_put_the_red_class_inside_as_in_the_first_chapter():
+    session = experiments.PlaygroundSession("rings", "relu", width=4, depth=1)
+    radius = np.hypot(session.X[:, 0], session.X[:, 1])
+    assert radius[session.y == 1].mean() == pytest.approx(0.5, abs=0.02)
+    assert radius[session.y == 0].mean() == pytest.approx(1.0, abs=0.02)

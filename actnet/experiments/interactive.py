@@ -32,6 +32,8 @@ __all__ = [
 
 ActivationLike = str | Activation
 
+#: Radii of class 0 and class 1 for the playground's rings: class 1 (red) on the inner circle.
+PLAYGROUND_RINGS = (1.0, 0.5)
 _ALPHA_PARAMETER = ("leaky_relu", "prelu", "elu")
 _BETA_PARAMETER = ("silu", "softplus")
 
@@ -263,7 +265,9 @@ class PlaygroundSession:
         depth = integer_at_least("depth", depth, 1)
         self.dataset, self.activation = dataset, get(activation).name
         self.width, self.depth = width, depth
-        self.X, self.y = data.classification(dataset, n=n, seed=seed)
+        # red (class 1) inside the blue ring, as in the first chapter's rings figure
+        options = {"radii": PLAYGROUND_RINGS} if dataset == "rings" else {}
+        self.X, self.y = data.classification(dataset, n=n, seed=seed, **options)
         self.net = MLP(
             [2] + [width] * depth + [1], activation=activation, output="sigmoid", seed=seed
         )

@@ -326,11 +326,9 @@ def selu_constants() -> tuple[float, float]:
     >>> round(alpha, 4), round(scale, 4)
     (1.6733, 1.0507)
     """
-    from scipy.special import ndtr
-
     phi0 = 1.0 / math.sqrt(2.0 * math.pi)
-    e_neg = math.exp(0.5) * float(ndtr(-1.0))  # E[e^Z; Z < 0]
-    e2_neg = math.exp(2.0) * float(ndtr(-2.0))  # E[e^(2Z); Z < 0]
+    e_neg = math.exp(0.5) * 0.5 * math.erfc(1.0 / math.sqrt(2.0))  # E[e^Z; Z < 0]
+    e2_neg = math.exp(2.0) * 0.5 * math.erfc(math.sqrt(2.0))  # E[e^(2Z); Z < 0]
     alpha = phi0 / (0.5 - e_neg)
     scale = 1.0 / math.sqrt(0.5 + alpha**2 * (e2_neg - 2.0 * e_neg + 0.5))
     return alpha, scale

@@ -96,8 +96,8 @@ def activation_explorer(
     if presets is None:
         presets = [p for p in ACTIVATION_PRESETS if set(p) <= set(names)] or [tuple(names)]
     selected = tuple(n for n in selected if n in names) or tuple(names[:1])
-    # evaluate every offered activation once, so the first click on one (GELU loads
-    # scipy.special) costs no more than the others
+    # evaluate every offered activation once, so the first click on one costs no
+    # more than the others
     experiments.activation_curves(names, x=np.zeros(1))
 
     def compute(names: tuple[str, ...], alpha, beta: float):
