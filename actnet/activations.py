@@ -136,14 +136,21 @@ def _identity_grad(x):
 
 
 def _sigmoid(x):
-    # exp(-|x|) never overflows; the two branches are the same function:
-    # 1 / (1 + z) for x >= 0, z / (1 + z) below. The numerator is chosen by
-    # max(z, [x >= 0]) (z <= 1), not np.where: a data-dependent branch per
-    # element costs more than the exponential.
-    z = _exp_minus_abs(x)
-    d = z + 1.0
-    np.maximum(z, (x >= _zeros(x)).astype(z.dtype, copy=False), out=z)
-    return np.divide(z, d, out=z)
+    # 1 / (1 + e^-x) keeps its relative accuracy on both sides: for x < 0, 1 + e^-x
+    # is as accurate as e^-x. Where e^-x overflows, 1 / inf = 0 where the exact value
+    # is a subnormal number: those elements are e^x (1 + e^x rounds to 1 there).
+    s = np.negative(x)
+    np.exp(s, out=s)
+    s += 1.0
+    np.divide(1.0, s, out=s)
+    if x.size and np.fmin.reduce(x, axis=None) < _EXP_OVERFLOW[x.dtype]:
+        far = np.flatnonzero(x < _EXP_OVERFLOW[x.dtype])
+        np.put(s, far, np.exp(x.reshape(-1)[far]))
+    return s
+
+
+# -log of the largest float: e^-x overflows below it
+_EXP_OVERFLOW = {np.dtype(t): -math.log(np.finfo(t).max) for t in (np.float32, np.float64)}
 
 
 def _sigmoid_grad(x):
