@@ -149,8 +149,9 @@ def _sigmoid(x):
     return s
 
 
-# -log of the largest float: e^-x overflows below it
-_EXP_OVERFLOW = {np.dtype(t): -math.log(np.finfo(t).max) for t in (np.float32, np.float64)}
+# e^-x overflows below -log(largest float); one more, so that the float nearest the
+# boundary, rounded either way, is on the safe side (e^x is exact there as well)
+_EXP_OVERFLOW = {np.dtype(t): 1.0 - math.log(np.finfo(t).max) for t in (np.float32, np.float64)}
 
 
 def _sigmoid_grad(x):

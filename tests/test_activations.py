@@ -119,6 +119,26 @@ def test_derivative_at_kink_follows_pytorch(name, params, expected):
     assert actnet.get(name, **params).grad(0.0) == pytest.approx(expected, rel=1e-15)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_is_e_to_the_x_where_e_to_the_minus_x_overflows(dtype):
+    # around -log(largest float) the exact value e^x / (1 + e^x) is e^x to the last
+    # bit, a subnormal number below it: never 0 (1 / inf)
+    boundary = dtype(-np.log(np.finfo(dtype).max))
+    below, above = [boundary], [boundary]
+    for _ in range(3):
+        below.append(np.nextafter(below[-1], dtype(-np.inf)))
+        above.append(np.nextafter(above[-1], dtype(np.inf)))
+    far = dtype(-100.0 if dtype == np.float32 else -740.0)
+    x = np.array([far, *below[::-1], *above[1:]], dtype)
+    got = actnet.get("sigmoid")(x)
+    assert (got > 0).all()
+    # subnormal results are multiples of the smallest one: an absolute tolerance of one
+    # (and float32's exp rounds to a few units in the last place)
+    rtol = 2e-6 if dtype == np.float32 else 1e-15
+    atol = np.finfo(dtype).smallest_subnormal
+    np.testing.assert_allclose(got, np.exp(x.astype(np.float64)), rtol=rtol, atol=atol)
+
+
 @given(finite_floats)
 def test_sigmoid_is_symmetric(x):
     s = actnet.get("sigmoid")
