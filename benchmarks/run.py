@@ -751,6 +751,22 @@ def machine() -> str:
     return ", ".join(parts)
 
 
+def check_actnet_is_this_checkout(actnet_file: str | None = None) -> None:
+    """Stop unless Python imports the actnet of this checkout (the notebooks' kernels
+    import it too): a copy installed without ``--editable`` would be measured instead."""
+    if actnet_file is None:
+        import actnet
+
+        actnet_file = actnet.__file__
+    where = Path(actnet_file).resolve().parent
+    if where != ROOT / "actnet":
+        raise SystemExit(
+            f"benchmarks/run.py measures the actnet of this checkout, {ROOT / 'actnet'}, "
+            f"but Python imports the one in {where}: install the checkout's with "
+            "`.venv/bin/pip install --no-deps --editable .`"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> list[Row]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer sizes and repeats")
@@ -766,6 +782,7 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
     unknown = sections - set(SECTIONS)
     if unknown:
         parser.error(f"unknown sections {sorted(unknown)}; choose from {', '.join(SECTIONS)}")
+    check_actnet_is_this_checkout()
     threads = set_threads(args.threads)
     print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {machine()}")
     print(f"# threads: {threads}; best of repeats, contenders interleaved\n", flush=True)

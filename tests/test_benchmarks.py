@@ -122,6 +122,13 @@ def test_references_agree_with_actnet_and_vanish_at_the_listed_roots(bench):
             assert abs(refs[name][1](mpmath.mpf(root))) < 1e-16, name
 
 
+def test_the_benchmarks_refuse_an_actnet_other_than_this_checkouts(bench, tmp_path):
+    bench.check_actnet_is_this_checkout()  # the test environment's actnet is editable
+    stale = tmp_path / "site-packages" / "actnet" / "__init__.py"
+    with pytest.raises(SystemExit, match="--editable"):
+        bench.check_actnet_is_this_checkout(str(stale))
+
+
 def test_floats_around_are_the_neighbouring_floats_in_order(bench):
     near = bench.floats_around(1.0, 2)
     eps = np.finfo(np.float64).eps
