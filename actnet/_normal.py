@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from actnet._blocks import blockwise
+from actnet._arrays import below, blockwise, filled
 
 __all__ = ["gelu", "gelu_grad", "normal_cdf"]
 
@@ -133,20 +133,6 @@ _TAIL32 = 13.0
 _EXP_MINUS_64 = 1.603810890548638e-28  # e**-64
 _blockwise = blockwise(1 << 20)  # per array of a block: the few arrays of a block stay in L2
 
-_CONSTANTS: dict[tuple[np.dtype, float], np.ndarray] = {}
-
-
-def _constant(x: np.ndarray, value: float) -> np.ndarray:
-    """``value`` in ``x``'s shape and dtype (read-only): comparing with or clipping
-    at an array is faster than at a Python scalar."""
-    key = (x.dtype, value)
-    buf = _CONSTANTS.get(key)
-    if buf is None or buf.size < x.size:
-        buf = np.full(max(x.size, 1024), value, x.dtype)
-        buf.flags.writeable = False
-        _CONSTANTS[key] = buf
-    return buf[: x.size].reshape(x.shape)
-
 
 def _jfraction(a: np.ndarray, fraction) -> np.ndarray:
     """``k0 + c0/(a + d0 + c1/(a + d1 + ...))`` in one new array."""
@@ -193,7 +179,7 @@ def _gauss32(x: np.ndarray) -> np.ndarray:
 def _lower_tail(x: np.ndarray, times_a: bool) -> np.ndarray:
     """``Phi(-a)``, or ``a Phi(-a)`` with ``times_a``, for ``a = |x|`` (a new array)."""
     a = np.abs(x)
-    np.minimum(a, _constant(a, _CLIP[a.dtype]), out=a)
+    np.minimum(a, filled(a, _CLIP[a.dtype]), out=a)
     if x.dtype == np.float32:
         t = _gauss32(x)
         if times_a:
@@ -216,7 +202,7 @@ def _cdf_kernel(x: np.ndarray) -> np.ndarray:
     """Phi(x) for a float32/float64 array."""
     t = _lower_tail(x, times_a=False)  # Phi(-|x|) <= 1/2
     # Phi(x) = |[x > 0] - Phi(-|x|)|: 1 - Phi(-x) above 0, without a branch
-    h = (x > _constant(x, 0.0)).astype(x.dtype)
+    h = (x > filled(x, 0.0)).astype(x.dtype)
     np.subtract(h, t, out=t)
     return np.abs(t, out=t)
 
@@ -226,40 +212,38 @@ def _gelu_kernel(x: np.ndarray) -> np.ndarray:
     """x Phi(x) for a float32/float64 array."""
     v = _lower_tail(x, times_a=True)  # |x| Phi(-|x|)
     # x Phi(x) = max(x, 0) - |x| Phi(-|x|) on both sides of 0
-    out = np.maximum(x, _constant(x, 0.0))
+    out = np.maximum(x, filled(x, 0.0))
     out -= v
     return out
 
 
-def _gelu_grad64(x: np.ndarray, shift: float = 0.0) -> np.ndarray:
+def _gelu_grad_parts(x: np.ndarray, shift: float = 0.0) -> np.ndarray:
+    """Phi(x) + x phi(x); in float64, ``shift`` scales ``E`` by ``e**shift`` inside and
+    back at the end, for the far tail where ``E`` itself is subnormal."""
     a = np.abs(x)
-    np.minimum(a, _constant(a, _CLIP[a.dtype]), out=a)
-    w, e = _gauss64(a, shift)
-    w *= _jfraction(a, _U64)
-    a -= _ROOT64[0]
-    a -= _ROOT64[1]  # a - r, exact near the root
-    w *= a
-    e *= w
-    w += e  # w = E (a - r) U = -(Phi(-|x|) - |x| phi(x))
-    if shift:
-        w *= _EXP_MINUS_64
-    return _combine_grad(x, w)
-
-
-def _gelu_grad32(x: np.ndarray) -> np.ndarray:
-    a = np.abs(x)
-    np.minimum(a, _constant(a, _CLIP[a.dtype]), out=a)
-    w = _gauss32(x)
-    w *= _jfraction(a, _U32)
-    a -= _ROOT32[0]
-    a -= _ROOT32[1]
-    w *= a
+    np.minimum(a, filled(a, _CLIP[a.dtype]), out=a)
+    if x.dtype == np.float32:
+        w = _gauss32(x)
+        w *= _jfraction(a, _U32)
+        a -= _ROOT32[0]
+        a -= _ROOT32[1]
+        w *= a
+    else:
+        w, e = _gauss64(a, shift)
+        w *= _jfraction(a, _U64)
+        a -= _ROOT64[0]
+        a -= _ROOT64[1]  # a - r, exact near the root
+        w *= a
+        e *= w
+        w += e  # w = E (a - r) U = -(Phi(-|x|) - |x| phi(x))
+        if shift:
+            w *= _EXP_MINUS_64
     return _combine_grad(x, w)
 
 
 def _combine_grad(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """``F = -w`` below 0 and ``1 - F`` above, as ``[x > 0] (1 + 2w) - w`` (no branch)."""
-    h = (x > _constant(x, 0.0)).astype(x.dtype)
+    h = (x > filled(x, 0.0)).astype(x.dtype)
     g = w + w
     g += 1.0
     g *= h
@@ -270,19 +254,15 @@ def _combine_grad(x: np.ndarray, w: np.ndarray) -> np.ndarray:
 @_blockwise
 def _gelu_grad_kernel(x: np.ndarray) -> np.ndarray:
     """Phi(x) + x phi(x) for a float32/float64 array."""
-    if x.dtype == np.float32:
-        g, limit = _gelu_grad32(x), -_TAIL32
-    else:
-        g, limit = _gelu_grad64(x), -_TAIL64
+    g = _gelu_grad_parts(x)
     # only below -tail can E be subnormal where the derivative is not
-    # (fmin skips NaN, which would hide the others)
-    if x.size and np.fmin.reduce(x, axis=None) < limit:
-        far = np.flatnonzero(x < limit)
+    far = below(x, -_TAIL32 if x.dtype == np.float32 else -_TAIL64)
+    if far is not None:
         xf = x.reshape(-1)[far]
         if x.dtype == np.float32:
-            fixed = _gelu_grad64(xf.astype(np.float64)).astype(np.float32)
+            fixed = _gelu_grad_parts(xf.astype(np.float64)).astype(np.float32)
         else:
-            fixed = _gelu_grad64(xf, 64.0)  # the shift is exact for |x| > 32
+            fixed = _gelu_grad_parts(xf, 64.0)  # the shift is exact for |x| > 32
         np.put(g, far, fixed)
     return g
 

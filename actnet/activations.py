@@ -27,7 +27,10 @@ from typing import Any
 import numpy as np
 
 from actnet import _normal
-from actnet._blocks import blockwise
+from actnet._arrays import below as _below
+from actnet._arrays import blockwise
+from actnet._arrays import filled as _filled
+from actnet._arrays import zeros as _zeros
 from actnet._validate import positive_number as _positive
 from actnet._validate import real_number as _real
 
@@ -61,32 +64,6 @@ _GELU_TANH_COEF = 0.044715
 
 
 _FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-
-# Constants to compare with or clip at: NumPy's comparisons and max/min against a
-# Python scalar take a slower loop than against a contiguous array of the same
-# value (same results, bit for bit). Up to 2**17 elements (in cache) a read-only
-# view of one buffer per dtype and value; above, the scalar itself.
-_FILLED_MAX = 1 << 17
-_FILLED: dict[tuple[np.dtype, float], np.ndarray] = {}
-
-
-def _filled(x: np.ndarray, value: float) -> Any:
-    """``value`` in ``x``'s shape and dtype (a read-only view), or ``value`` for a large ``x``."""
-    size = x.size
-    if size > _FILLED_MAX:
-        return value
-    key = (x.dtype, value)
-    buf = _FILLED.get(key)
-    if buf is None or buf.size < size:
-        buf = np.full(max(size, 1024), value, x.dtype)
-        buf.flags.writeable = False
-        _FILLED[key] = buf
-    return buf[:size].reshape(x.shape)
-
-
-def _zeros(x: np.ndarray) -> Any:
-    """Zeros of ``x``'s shape and dtype (a read-only view), or 0.0 for a large ``x``."""
-    return _filled(x, 0.0)
 
 
 def _as_float_array(x: Any) -> np.ndarray:
@@ -143,8 +120,8 @@ def _sigmoid(x):
     np.exp(s, out=s)
     s += 1.0
     np.divide(1.0, s, out=s)
-    if x.size and np.fmin.reduce(x, axis=None) < _EXP_OVERFLOW[x.dtype]:
-        far = np.flatnonzero(x < _EXP_OVERFLOW[x.dtype])
+    far = _below(x, _EXP_OVERFLOW[x.dtype])
+    if far is not None:
         np.put(s, far, np.exp(x.reshape(-1)[far]))
     return s
 
@@ -516,12 +493,7 @@ def _from_root(z, root):
 
 def _subnormal_exp(z):
     """Flat indices of a float64 ``z`` below ``_EXP_SUBNORMAL``, or None (the usual case)."""
-    if z.dtype != np.float64 or not z.size:
-        return None
-    # one pass to rule them out; fmin skips NaN
-    if not np.fmin.reduce(z, axis=None) < _EXP_SUBNORMAL:
-        return None
-    return np.flatnonzero(z < _EXP_SUBNORMAL)
+    return _below(z, _EXP_SUBNORMAL) if z.dtype == np.float64 else None
 
 
 def _put_far_left(out, z, factor):
