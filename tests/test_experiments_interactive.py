@@ -5,7 +5,7 @@ import pytest
 
 import actnet
 from actnet import experiments
-from actnet.experiments import interactive
+from actnet.experiments import relu as interactive
 
 
 def test_activation_curves_are_the_registry_s_values_and_derivatives():

@@ -5,7 +5,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from actnet import experiments, plots
-from actnet.experiments import relu_extras, tanh_extras
+from actnet.experiments import relu as relu_extras
+from actnet.experiments import tanh as tanh_extras
 
 # ---------------------------------------------------------------------- tanh
 
