@@ -17,26 +17,8 @@ wants an activation does not wait for matplotlib.
 
 import importlib
 
-from actnet import data, gradcheck, init, losses, nn, optim
-from actnet.activations import (
-    Activation,
-    available,
-    elu,
-    gelu,
-    get,
-    identity,
-    leaky_relu,
-    mish,
-    prelu,
-    register,
-    relu,
-    selu,
-    sigmoid,
-    silu,
-    softplus,
-    tanh,
-    unregister,
-)
+from actnet import activations, data, gradcheck, init, losses, nn, optim
+from actnet.activations import *  # noqa: F403  (get, register, ..., and every built-in activation)
 from actnet.gradcheck import gradient_check
 from actnet.nn import MLP, ActivationLayer, Dense, History, Maxout, PReLU, Softmax
 
@@ -50,23 +32,7 @@ _ON_FIRST_USE = {
 }
 
 __all__ = [
-    "Activation",
-    "available",
-    "get",
-    "register",
-    "unregister",
-    "identity",
-    "sigmoid",
-    "tanh",
-    "relu",
-    "leaky_relu",
-    "prelu",
-    "elu",
-    "selu",
-    "gelu",
-    "silu",
-    "softplus",
-    "mish",
+    *activations.__all__,
     "MLP",
     "ActivationLayer",
     "Dense",
@@ -75,6 +41,7 @@ __all__ = [
     "PReLU",
     "Softmax",
     "gradient_check",
+    "activations",
     "data",
     "gradcheck",
     "init",
@@ -86,7 +53,7 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     if name not in _ON_FIRST_USE:
         raise AttributeError(f"module 'actnet' has no attribute {name!r}")
     module = importlib.import_module(_ON_FIRST_USE[name])
