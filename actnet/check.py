@@ -841,8 +841,8 @@ def report_card(
     the way to read the card. ``cost_ratio`` is a timing and cannot be predicted.
     """
     from actnet.activations import available
-    from actnet.experiments.report import ReportCard
-    from actnet.experiments.report import report_card as measure
+    from actnet.experiments import ReportCard
+    from actnet.experiments import report_card as measure
 
     title = f"report card of {name!r}"
     fields = [f for f in ReportCard.__dataclass_fields__ if f not in ("name", "cost_ratio")]

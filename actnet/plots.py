@@ -726,7 +726,7 @@ def lecun_tanh(result, fig=None):
 def zero_activations(result, fig=None):
     """Dead units per epoch (one line per run and layer), and each unit's share of zeros.
 
-    ``result`` is one :class:`actnet.experiments.relu_extras.ZeroActivations` or
+    ``result`` is one :class:`actnet.experiments.ZeroActivations` or
     several; the right panel shows the first one's units, sorted.
     """
     runs = _as_list(result)

@@ -1,155 +1,42 @@
-"""Every claim of the course as a function that returns data.
+"""Every claim of the course as a function that returns data, one module per chapter.
 
-Experiments compute; :mod:`actnet.plots` draws what they return; the tests
-assert the lecture's claims on the same data.
+Each experiment lives in the module of the chapter that introduces it, and a
+later chapter that uses it again imports it from there:
+
+* :mod:`~actnet.experiments.nonlinearity`: why a network needs a non-linear activation;
+* :mod:`~actnet.experiments.sigmoid`: vanishing gradients, saturation, zig-zagging weights;
+* :mod:`~actnet.experiments.tanh`: tanh's forms, LeCun's scaled tanh, saturated gradients;
+* :mod:`~actnet.experiments.relu`: dead units, born-dead networks, exploding gradients;
+* :mod:`~actnet.experiments.variants`: leaky ReLU, PReLU, ELU, SELU, GELU, SiLU, softplus, mish;
+* :mod:`~actnet.experiments.maxout`: what maxout contains, fits and costs;
+* :mod:`~actnet.experiments.choosing`: report cards, the summary table, gates;
+* :mod:`~actnet.experiments.cost`: the time each activation takes, which several chapters compare.
+
+Every experiment is also importable from here: ``experiments.dying_relu`` is
+``experiments.relu.dying_relu``. Experiments compute; :mod:`actnet.plots` draws
+what they return; ``tests/book/test_<chapter>.py`` asserts each chapter's claims
+on the same data.
 """
 
-from actnet.experiments.choosing import (
-    GateMemory,
-    SummaryTable,
-    gate_memory,
-    summary,
-    with_card,
-)
-from actnet.experiments.cost import Cost, cost
-from actnet.experiments.interactive import (
-    ActivationCurves,
-    KickedLayer,
-    PlaygroundRun,
-    PlaygroundSession,
-    activation_curves,
-    kick_the_bias,
-    playground,
-)
-from actnet.experiments.maxout import (
-    MaxoutDifference,
-    MaxoutParameters,
-    MaxoutSpecialCases,
-    maxout_difference,
-    maxout_parameters,
-    maxout_special_cases,
-)
-from actnet.experiments.nonlinearity import (
-    LinearCollapse,
-    ReluApproximation,
-    ReluStep,
-    linear_collapse,
-    relu_approximation,
-    relu_step,
-)
-from actnet.experiments.outputs import RegressionOutput, regression_output
-from actnet.experiments.report import ReportCard, report_card, report_cards, summary_table
-from actnet.experiments.saturation_theory import (
-    predicted_saturated_fraction,
-    saturation_thresholds,
-)
-from actnet.experiments.training import (
-    BiasKick,
-    BornDead,
-    ConvergenceRace,
-    DyingRelu,
-    MaxoutFit,
-    MaxoutUnit,
-    PreluSlopes,
-    Saturation,
-    Separability,
-    VanishingGradients,
-    bias_kick,
-    born_dead,
-    convergence_race,
-    dying_relu,
-    maxout_fit,
-    maxout_unit,
-    prelu_slopes,
-    saturation,
-    separability,
-    vanishing_gradients,
-)
-from actnet.experiments.variants import (
-    VARIANTS,
-    GeluGap,
-    SelfNormalisation,
-    SoftplusGap,
-    Table,
-    VariantProperties,
-    cost_table,
-    gelu_tanh_gap,
-    self_normalisation,
-    selu_constants,
-    softplus_gap,
-    steps_to_recover,
-    variant_properties,
-)
-from actnet.experiments.zigzag import ZigZag, zigzag
+from actnet.experiments import choosing, maxout, nonlinearity, relu, sigmoid, tanh, variants
+from actnet.experiments import cost as _cost
+from actnet.experiments.choosing import *  # noqa: F403
+from actnet.experiments.cost import *  # noqa: F403
+from actnet.experiments.maxout import *  # noqa: F403
+from actnet.experiments.nonlinearity import *  # noqa: F403
+from actnet.experiments.relu import *  # noqa: F403
+from actnet.experiments.sigmoid import *  # noqa: F403
+from actnet.experiments.tanh import *  # noqa: F403
+from actnet.experiments.variants import *  # noqa: F403
 
+# in the book's order, so that the API page follows the chapters
 __all__ = [
-    "MaxoutDifference",
-    "MaxoutParameters",
-    "MaxoutSpecialCases",
-    "GateMemory",
-    "SummaryTable",
-    "gate_memory",
-    "maxout_difference",
-    "maxout_parameters",
-    "maxout_special_cases",
-    "summary",
-    "with_card",
-    "ActivationCurves",
-    "KickedLayer",
-    "PlaygroundSession",
-    "activation_curves",
-    "kick_the_bias",
-    "ReportCard",
-    "report_card",
-    "report_cards",
-    "summary_table",
-    "BiasKick",
-    "BornDead",
-    "ConvergenceRace",
-    "DyingRelu",
-    "MaxoutFit",
-    "MaxoutUnit",
-    "PlaygroundRun",
-    "PreluSlopes",
-    "Saturation",
-    "Separability",
-    "VanishingGradients",
-    "bias_kick",
-    "born_dead",
-    "convergence_race",
-    "dying_relu",
-    "maxout_fit",
-    "maxout_unit",
-    "playground",
-    "prelu_slopes",
-    "saturation",
-    "separability",
-    "vanishing_gradients",
-    "Cost",
-    "LinearCollapse",
-    "ReluApproximation",
-    "ReluStep",
-    "ZigZag",
-    "cost",
-    "linear_collapse",
-    "relu_approximation",
-    "relu_step",
-    "zigzag",
-    "VARIANTS",
-    "GeluGap",
-    "SelfNormalisation",
-    "SoftplusGap",
-    "Table",
-    "VariantProperties",
-    "cost_table",
-    "gelu_tanh_gap",
-    "selu_constants",
-    "self_normalisation",
-    "softplus_gap",
-    "steps_to_recover",
-    "variant_properties",
-    "RegressionOutput",
-    "regression_output",
-    "predicted_saturated_fraction",
-    "saturation_thresholds",
+    *nonlinearity.__all__,
+    *sigmoid.__all__,
+    *tanh.__all__,
+    *relu.__all__,
+    *variants.__all__,
+    *maxout.__all__,
+    *choosing.__all__,
+    *_cost.__all__,
 ]

@@ -1,19 +1,156 @@
-"""Choosing an activation: the course's summary table, and a new activation's card beside it."""
+"""Chapter 7, choosing an activation: every property the course discusses measured on one
+report card, the course's summary table, why gates are sigmoids, and a new
+activation's card beside the others."""
 
 from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 
 from actnet._validate import integer_at_least, real_number
-from actnet.activations import Activation, get
-from actnet.experiments.report import ReportCard, report_cards, summary_table
+from actnet.activations import Activation, available, get
+from actnet.experiments.cost import cost
+from actnet.experiments.relu import born_dead, dying_relu
+from actnet.experiments.sigmoid import convergence_race, vanishing_gradients
 
-__all__ = ["TIMING_COLUMNS", "GateMemory", "SummaryTable", "gate_memory", "summary", "with_card"]
+__all__ = [
+    "ReportCard",
+    "report_cards",
+    "report_card",
+    "summary_table",
+    "TIMING_COLUMNS",
+    "SummaryTable",
+    "summary",
+    "with_card",
+    "GateMemory",
+    "gate_memory",
+]
 
+# ------------------------------------------------------------- the report card
+BASELINE = ("sigmoid", "tanh", "relu")
+
+
+_GRID = np.linspace(-10.0, 10.0, 20001)
+
+
+@dataclass(frozen=True)
+class ReportCard:
+    """Measured properties of one activation (see :func:`report_card`)."""
+
+    name: str
+    output_min: float
+    """Smallest value on [-10, 10] and at -inf/+inf (where the formula gives a number)."""
+    output_max: float
+    mean_output: float
+    """Mean of f(z) for z standard normal: 0 for a zero-centred activation."""
+    saturates: str
+    """Where the derivative falls below 0.01 within [-10, 10]: none, left, right or both."""
+    max_derivative: float
+    derivative_at_zero: float
+    monotonic: bool
+    smooth: bool
+    """No jump in the derivative larger than 0.01 between neighbouring points 0.001 apart."""
+    cost_ratio: float
+    """Value plus derivative time over ReLU's, in one run."""
+    gradient_after_10_layers: float
+    """First-layer gradient norm over last-layer's in a 10-hidden-layer network."""
+    dead_fraction_high_lr: float
+    """Dead hidden units after 20 epochs of SGD with learning rate 3."""
+    born_dead_probability: float
+    """Fraction of 100 width-2, depth-20 networks that are constant at initialisation."""
+    race_rank: int
+    """Rank in the convergence race (1 = fewest epochs to the target loss)."""
+    race_epochs: float
+    """Median epochs to the race's target loss (max_epochs + 1 where never reached)."""
+
+
+def _init_for(output_min: float, output_max: float) -> str:
+    # activations bounded on both sides are initialised for their linear region
+    return "xavier_normal" if np.isfinite(output_min) and np.isfinite(output_max) else "he"
+
+
+def _card(act: Activation, race_rank: int, race_epochs: float, cost_ratio: float) -> ReportCard:
+    value, grad = act(_GRID), act.grad(_GRID)
+    limits = act(np.array([-np.inf, np.inf]))
+    lo = float(np.nanmin(np.append(value, limits)))
+    hi = float(np.nanmax(np.append(value, limits)))
+    z = np.random.default_rng(0).standard_normal(200_000)
+    flat = np.abs(grad) < 0.01
+    saturates = {
+        (False, False): "none",
+        (True, False): "left",
+        (False, True): "right",
+        (True, True): "both",
+    }[(bool(flat[0]), bool(flat[-1]))]
+    init = _init_for(lo, hi)
+    vanishing = vanishing_gradients(runs=((act, init),), depth=10)
+    dying = dying_relu(learning_rates=(3.0,), activation=act, seeds=(0,))
+    born = born_dead(depths=(20,), widths=(2,), activation=act, init=init, trials=100)
+    return ReportCard(
+        name=act.name,
+        output_min=lo,
+        output_max=hi,
+        mean_output=float(act(z).mean()),
+        saturates=saturates,
+        max_derivative=float(grad.max()),
+        derivative_at_zero=float(act.grad(0.0)),
+        monotonic=bool(np.all(grad >= 0)),
+        smooth=bool(np.abs(np.diff(grad)).max() < 0.01),
+        cost_ratio=cost_ratio,
+        gradient_after_10_layers=vanishing.first_to_last(act.name, init),
+        dead_fraction_high_lr=float(dying.dead_fraction[0, 0]),
+        born_dead_probability=float(born.probability[0, 0]),
+        race_rank=race_rank,
+        race_epochs=race_epochs,
+    )
+
+
+def report_cards(
+    activations: list[str | Activation] | None = None, seeds: tuple[int, ...] = (0, 1, 2)
+) -> list[ReportCard]:
+    """Report cards for several activations (default: all registered), raced together."""
+    acts = [get(a) for a in (available() if activations is None else activations)]
+    race = convergence_race(tuple(acts), seeds=seeds)
+    ranks = race.ranks()
+    epochs = dict(zip(race.activations, race.median_epochs()))
+    costs = cost(acts, n_elements=100_000, repeats=7)
+    return [_card(a, ranks[a.name], float(epochs[a.name]), costs.ratio(a.name)) for a in acts]
+
+
+def report_card(activation: str | Activation, seeds: tuple[int, ...] = (0, 1, 2)) -> ReportCard:
+    """Measure every property the course discusses for one activation.
+
+    Works for any registered activation, a user-defined one included. Its
+    race rank is among itself and the course's three classics (sigmoid, tanh,
+    ReLU), raced on the same data from the same initial weights.
+
+    >>> card = report_card("tanh")
+    >>> card.output_min, card.output_max, card.derivative_at_zero, card.saturates
+    (-1.0, 1.0, 1.0, 'both')
+    """
+    act = get(activation)
+    field = [get(a) for a in BASELINE]
+    if act not in field:
+        field.append(act)
+    cards = report_cards(field, seeds=seeds)
+    return next(c for c in cards if c.name == act.name)
+
+
+def summary_table(cards: list[ReportCard], digits: int = 2) -> list[dict[str, object]]:
+    """The course's summary table, one row a card, every number rounded for print."""
+    rows = []
+    for card in cards:
+        row = {}
+        for key, value in asdict(card).items():
+            row[key] = round(value, digits) if isinstance(value, float) else value
+        rows.append(row)
+    return rows
+
+
+# ----------------------------------------------------------- the summary table
 TIMING_COLUMNS = ("cost_ratio",)
 """Report-card columns measured with a clock: they change from run to run."""
 
@@ -73,7 +210,6 @@ def summary(
     by default every field of a card except those in ``exclude``, the timing
     column, so that the printed table is the same on every run.
 
-    >>> from actnet.experiments.report import ReportCard
     >>> card = ReportCard("relu", 0.0, float("inf"), 0.399, "left", 1.0, 0.0, True, False,
     ...                   1.0, 0.24, 0.65, 0.98, 1, 82.0)
     >>> print(summary([card], columns=["output_max", "saturates", "smooth"]))
@@ -115,6 +251,7 @@ def with_card(
     return [replace(c, race_rank=1 + sum(e < c.race_epochs for e in epochs)) for c in every]
 
 
+# ----------------------------------------------------------------------- gates
 @dataclass(frozen=True)
 class GateMemory:
     """A gated memory ``c_t = f_t c_{t-1} + i_t u_t`` run with several gate activations."""

@@ -1,4 +1,5 @@
-"""Maxout's three facts, measured on real layers: what it contains, what it can fit, what it costs.
+"""Chapter 6, maxout's three facts, measured on real layers: what it contains, what it can
+fit, what it costs.
 
 * A two-piece maxout layer contains ReLU and leaky ReLU exactly (Goodfellow et al., 2013).
 * Two maxout units, subtracted, represent any continuous piecewise-linear function
@@ -18,12 +19,16 @@ from actnet.activations import get
 from actnet.nn import MLP, Dense, Maxout
 
 __all__ = [
-    "MaxoutDifference",
-    "MaxoutParameters",
     "MaxoutSpecialCases",
-    "maxout_difference",
-    "maxout_parameters",
     "maxout_special_cases",
+    "MaxoutUnit",
+    "maxout_unit",
+    "MaxoutFit",
+    "maxout_fit",
+    "MaxoutParameters",
+    "maxout_parameters",
+    "MaxoutDifference",
+    "maxout_difference",
 ]
 
 
@@ -80,6 +85,97 @@ def maxout_special_cases(
     layer.b[0] = alpha * dense.b
     gap_leaky = float(np.abs(layer.forward(x) - get("leaky_relu", alpha=alpha)(z)).max())
     return MaxoutSpecialCases(n_in, n_out, n_examples, alpha, gap_relu, gap_leaky)
+
+
+# -------------------------------------------------------- one unit, two pieces
+@dataclass(frozen=True)
+class MaxoutUnit:
+    """One maxout unit of two pieces, ``max(a x + c, x)``, on a grid."""
+
+    x: np.ndarray
+    pieces: np.ndarray
+    """Shape ``(2, len(x))``: the lines ``a x + c`` and ``x``."""
+    output: np.ndarray
+    slope: float
+    intercept: float
+    gap_to_relu: float
+    """Largest difference to ``relu(x)`` on the grid: 0 when ``a = c = 0``."""
+    gap_to_leaky_relu: float
+    """Largest difference to ``leaky_relu(x, alpha=a)``: 0 when ``c = 0`` and ``0 <= a <= 1``."""
+
+
+def maxout_unit(slope: float = 0.0, intercept: float = 0.0, n: int = 601) -> MaxoutUnit:
+    """Evaluate a :class:`~actnet.nn.Maxout` unit with pieces ``a x + c`` and ``x``.
+
+    With ``a = c = 0`` it is ReLU; with ``c = 0`` and a small ``a`` it is leaky
+    ReLU with slope ``a`` (Goodfellow et al., 2013).
+
+    >>> maxout_unit(0.0).gap_to_relu, maxout_unit(0.1).gap_to_leaky_relu
+    (0.0, 0.0)
+    """
+    x = np.linspace(-3.0, 3.0, n)
+    unit = Maxout(1, 1, k=2)
+    unit.W[...] = np.array([slope, 1.0]).reshape(2, 1, 1)
+    unit.b[...] = np.array([intercept, 0.0]).reshape(2, 1)
+    output = unit.forward(x[:, None])[:, 0]
+    pieces = unit.preactivation[:, 0, :].T
+    alpha = float(slope)
+    return MaxoutUnit(
+        x=x,
+        pieces=pieces,
+        output=output,
+        slope=alpha,
+        intercept=float(intercept),
+        gap_to_relu=float(np.abs(output - get("relu")(x)).max()),
+        gap_to_leaky_relu=float(np.abs(output - get("leaky_relu", alpha=alpha)(x)).max()),
+    )
+
+
+# ------------------------------------------------------------- one unit fitted
+@dataclass(frozen=True)
+class MaxoutFit:
+    """One maxout unit fitted to a convex piecewise-linear target."""
+
+    x: np.ndarray
+    target: np.ndarray
+    fit: np.ndarray
+    max_error: float
+    maxout_parameters: int
+    relu_parameters: int
+    """Parameters of a maxout layer and of a ReLU layer of the same width and inputs."""
+    k: int
+
+
+def maxout_fit(
+    k: int = 3, epochs: int = 2000, lr: float = 0.02, width: int = 64, seed: int = 0
+) -> MaxoutFit:
+    """Fit ``max(-x, 0.5 x, 2 x - 1)`` with one maxout unit of ``k`` pieces.
+
+    A maxout unit is the maximum of ``k`` affine functions, so it learns a
+    convex piecewise-linear function (Goodfellow et al., 2013); the price is
+    ``k`` times the parameters of a ReLU layer. Like any non-convex fit it can
+    stop in a poorer local minimum from another seed; the default one reaches the target.
+
+    >>> r = maxout_fit()
+    >>> r.max_error < 0.05, r.maxout_parameters == 3 * r.relu_parameters
+    (True, True)
+    """
+    x = np.linspace(-2.0, 2.0, 201)[:, None]
+    target = np.maximum.reduce([-x, 0.5 * x, 2.0 * x - 1.0])
+    net = MLP([1, 1, 1], activation="maxout", maxout_k=k, seed=seed)
+    net.fit(x, target, loss="mse", optimizer="adam", lr=lr, epochs=epochs, seed=seed)
+    fit = net.forward(x)
+    maxout = MLP([width, width, 1], activation="maxout", maxout_k=k, seed=seed).layers[0]
+    relu = MLP([width, width, 1], activation="relu", seed=seed).layers[0]
+    return MaxoutFit(
+        x=x[:, 0],
+        target=target[:, 0],
+        fit=fit[:, 0],
+        max_error=float(np.abs(fit - target).max()),
+        maxout_parameters=sum(p.size for p in maxout.params),
+        relu_parameters=sum(p.size for p in relu.params),
+        k=k,
+    )
 
 
 # ------------------------------------------------------------ parameter count

@@ -1,23 +1,40 @@
-"""Chapter 1: why a network needs a non-linear activation."""
+"""Chapter 1, why a network needs a non-linear activation: stacked linear layers
+collapse into one, no line separates the rings, two ReLUs make a step and many
+approximate any curve, the output activation must reach the target, and a
+playground where a small network learns."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 
-from actnet.activations import get
+from actnet import data
+from actnet._validate import integer_at_least, positive_number
+from actnet.activations import Activation, get
+from actnet.experiments._training import ActivationLike
+from actnet.nn import MLP
+from actnet.optim import Adam
 
 __all__ = [
     "LinearCollapse",
-    "ReluStep",
-    "ReluApproximation",
     "linear_collapse",
+    "Separability",
+    "separability",
+    "ReluStep",
     "relu_step",
+    "ReluApproximation",
     "relu_approximation",
+    "RegressionOutput",
+    "regression_output",
+    "PlaygroundRun",
+    "PlaygroundSession",
+    "playground",
 ]
 
 
+# ------------------------------------------------------------- linear collapse
 @dataclass(frozen=True)
 class LinearCollapse:
     """Stacked linear layers and the single matrix they equal."""
@@ -65,6 +82,60 @@ def linear_collapse(
     )
 
 
+# ---------------------------------------------------------------- separability
+@dataclass(frozen=True)
+class Separability:
+    """A linear model and a one-hidden-layer network on the rings data."""
+
+    X: np.ndarray
+    y: np.ndarray
+    linear_accuracy: float
+    network_accuracy: float
+    grid_x: np.ndarray
+    grid_y: np.ndarray
+    linear_probability: np.ndarray
+    """P(class 1) of the linear model on the grid, shape ``(len(grid_y), len(grid_x))``."""
+    network_probability: np.ndarray
+
+
+def separability(
+    width: int = 8,
+    activation: ActivationLike = "relu",
+    epochs: int = 300,
+    seed: int = 0,
+    radii: tuple[float, float] = (0.5, 1.0),
+) -> Separability:
+    """Red points inside a ring of blue: no line separates them, a small network does.
+
+    ``radii`` are those of class 0 and class 1 (see :func:`actnet.data.rings`);
+    ``(1.0, 0.5)`` puts class 1, drawn red, inside.
+
+    >>> r = separability()
+    >>> r.linear_accuracy < 0.7 < 0.97 <= r.network_accuracy
+    True
+    """
+    X, y = data.rings(n=400, seed=seed, radii=radii)
+    linear = MLP([2, 1], output="sigmoid", init="xavier_normal", seed=seed)
+    network = MLP([2, width, 1], activation=activation, output="sigmoid", seed=seed)
+    for net in (linear, network):
+        net.fit(X, y, loss="bce", optimizer="adam", lr=0.05, epochs=epochs, seed=seed)
+    gx = np.linspace(-1.5, 1.5, 61)
+    gy = np.linspace(-1.5, 1.5, 61)
+    grid = np.column_stack([a.ravel() for a in np.meshgrid(gx, gy)])
+    shape = (gy.size, gx.size)
+    return Separability(
+        X=X,
+        y=y,
+        linear_accuracy=float(np.mean(linear.predict_labels(X) == y)),
+        network_accuracy=float(np.mean(network.predict_labels(X) == y)),
+        grid_x=gx,
+        grid_y=gy,
+        linear_probability=linear.predict(grid)[:, 0].reshape(shape),
+        network_probability=network.predict(grid)[:, 0].reshape(shape),
+    )
+
+
+# --------------------------------------------------------- two ReLUs, one step
 @dataclass(frozen=True)
 class ReluStep:
     """``relu(k x) - relu(k x - 1)``: a ramp from 0 to 1 that sharpens with ``k``."""
@@ -115,6 +186,7 @@ def relu_step(
     )
 
 
+# --------------------------------------------------------------- approximation
 TARGETS = {
     "sin": lambda x: np.sin(np.pi * x),
     "abs": np.abs,
@@ -167,3 +239,198 @@ def relu_approximation(
         fits.append(fit)
         errors.append(np.abs(fit - y).max())
     return ReluApproximation(target, widths_arr, x, y, fits, np.array(errors))
+
+
+# ----------------------------------------------------------- output activation
+@dataclass(frozen=True)
+class RegressionOutput:
+    """The same regression network trained with different output activations."""
+
+    outputs: list[str]
+    """Name of each output activation, one row of ``fits`` each."""
+    x: np.ndarray
+    y: np.ndarray
+    """The target ``2 sin(pi x)``: real values from -2 to 2."""
+    fits: np.ndarray
+    """Shape ``(outputs, len(x))``: each trained network's prediction."""
+    mse: np.ndarray
+    """Mean squared error of each trained network on ``(x, y)``."""
+    output_range: list[tuple[float, float]]
+    """The values each output activation can take, ``(f(-inf), f(inf))``."""
+    floor_mse: np.ndarray
+    """The least mean squared error *any* network with that output could reach:
+    that of the target clipped to ``output_range``."""
+
+
+def regression_output(
+    outputs: tuple[str | Activation, ...] = ("identity", "sigmoid", "relu"),
+    width: int = 16,
+    epochs: int = 600,
+    n: int = 101,
+    seed: int = 0,
+) -> RegressionOutput:
+    r"""Fit :math:`y = 2\sin(\pi x)` on [-1, 1] with one hidden layer of ``width`` tanh units.
+
+    Every network is the same (same sizes, same seed, full-batch Adam at
+    learning rate 0.02, mean squared error) except for the activation of its
+    output. The hidden layer supplies the non-linearity; the output must
+    be able to take every value of the target. The identity can; a sigmoid
+    output is stuck in (0, 1) and a ReLU output in [0, inf), so no training
+    brings their error below ``floor_mse``.
+
+    >>> r = regression_output()
+    >>> bool(r.mse[0] < 0.01 < 1.0 < r.floor_mse[1] <= r.mse[1])
+    True
+    """
+    width = integer_at_least("width", width, 1)
+    epochs = integer_at_least("epochs", epochs, 1)
+    n = integer_at_least("n", n, 2)
+    acts = [get(o) for o in outputs]
+    if not acts:
+        raise ValueError("outputs must name at least one output activation")
+    x = np.linspace(-1.0, 1.0, n)
+    y = 2.0 * np.sin(np.pi * x)
+    fits, errors, ranges, floors = [], [], [], []
+    for act in acts:
+        net = MLP([1, width, 1], activation="tanh", output=act, init="xavier_normal", seed=seed)
+        net.fit(x[:, None], y[:, None], loss="mse", optimizer="adam", lr=0.02, epochs=epochs)
+        fit = net.predict(x[:, None])[:, 0]
+        low, high = (float(v) for v in act(np.array([-np.inf, np.inf])))
+        fits.append(fit)
+        errors.append(float(np.mean((fit - y) ** 2)))
+        ranges.append((low, high))
+        floors.append(float(np.mean((np.clip(y, low, high) - y) ** 2)))
+    return RegressionOutput(
+        outputs=[a.name for a in acts],
+        x=x,
+        y=y,
+        fits=np.array(fits),
+        mse=np.array(errors),
+        output_range=ranges,
+        floor_mse=np.array(floors),
+    )
+
+
+# ------------------------------------------------------------------ playground
+#: Radii of class 0 and class 1 for the playground's rings: class 1 (red) on the inner circle.
+PLAYGROUND_RINGS = (1.0, 0.5)
+
+
+@dataclass(frozen=True)
+class PlaygroundRun:
+    """One trained network of the playground, ready for :func:`actnet.plots.playground`."""
+
+    title: str
+    X: np.ndarray
+    y: np.ndarray
+    grid_x: np.ndarray
+    grid_y: np.ndarray
+    probability: np.ndarray
+    """P(class 1) on the grid, shape ``(len(grid_y), len(grid_x))``."""
+    loss: np.ndarray
+    """Training loss per epoch, row 0 before training."""
+    accuracy: float
+    """Training accuracy after the last epoch."""
+    epochs: int
+
+
+class PlaygroundSession:
+    """A small classifier being trained, one call of :meth:`train` after another.
+
+    Full-batch Adam (learning rate ``lr``) on binary cross-entropy; the same
+    optimiser state carries over between calls, so ``train(10); train(10)``
+    gives exactly what ``train(20)`` gives.
+    """
+
+    def __init__(
+        self,
+        dataset: str,
+        activation: ActivationLike,
+        width: int,
+        depth: int,
+        n: int = 200,
+        seed: int = 0,
+        lr: float = 0.05,
+    ) -> None:
+        width = integer_at_least("width", width, 1)
+        depth = integer_at_least("depth", depth, 1)
+        self.dataset, self.activation = dataset, get(activation).name
+        self.width, self.depth = width, depth
+        # red (class 1) inside the blue ring, as in the first chapter's rings figure
+        options = {"radii": PLAYGROUND_RINGS} if dataset == "rings" else {}
+        self.X, self.y = data.classification(dataset, n=n, seed=seed, **options)
+        self.net = MLP(
+            [2] + [width] * depth + [1], activation=activation, output="sigmoid", seed=seed
+        )
+        self._optimizer = Adam(lr=positive_number("lr", lr))
+        loss, out_accuracy = self._evaluate()
+        self.loss, self.accuracy = [loss], [out_accuracy]
+        lo, hi = self.X.min(axis=0) - 0.3, self.X.max(axis=0) + 0.3
+        self.grid_x, self.grid_y = np.linspace(lo[0], hi[0], 41), np.linspace(lo[1], hi[1], 41)
+
+    @property
+    def epoch(self) -> int:
+        """Epochs trained so far."""
+        return len(self.loss) - 1
+
+    def _evaluate(self) -> tuple[float, float]:
+        loss, _ = self.net.loss_and_grads(self.X, self.y, loss="bce")
+        accuracy = np.mean(self.net.predict_labels(self.X) == self.y)
+        return float(loss), float(accuracy)
+
+    def train(self, epochs: int) -> PlaygroundSession:
+        """Train ``epochs`` more epochs (0 does nothing)."""
+        epochs = integer_at_least("epochs", epochs, 0)
+        if epochs:
+            history = self.net.fit(
+                self.X, self.y, loss="bce", optimizer=self._optimizer, epochs=epochs
+            )
+            self.loss.extend(history.loss[1:].tolist())
+            self.accuracy.extend(history.accuracy[1:].tolist())
+        return self
+
+    def run(self) -> PlaygroundRun:
+        """The current state: decision regions on a 41 x 41 grid, loss curve, accuracy."""
+        grid = np.column_stack([a.ravel() for a in np.meshgrid(self.grid_x, self.grid_y)])
+        probability = self.net.predict(grid)[:, 0].reshape(self.grid_y.size, self.grid_x.size)
+        return PlaygroundRun(
+            title=(
+                f"{self.dataset}, {self.depth}×{self.width} {self.activation}, {self.epoch} epochs"
+            ),
+            X=self.X,
+            y=self.y,
+            grid_x=self.grid_x,
+            grid_y=self.grid_y,
+            probability=probability,
+            loss=np.array(self.loss),
+            accuracy=self.accuracy[-1],
+            epochs=self.epoch,
+        )
+
+
+_SESSIONS: OrderedDict = OrderedDict()
+
+
+def playground(
+    dataset: str, activation: str, width: int, depth: int, epochs: int, n: int = 200, seed: int = 0
+) -> PlaygroundRun:
+    """The classifier of the playground after ``epochs`` epochs from seed ``seed``.
+
+    The latest session for each setting is kept, so asking for more epochs
+    continues it (a "step" costs only the new epochs) and asking for fewer
+    starts again from the same seed; either way the result is the same.
+
+    >>> run = playground("moons", "relu", width=8, depth=2, epochs=60)
+    >>> bool(run.loss[-1] < run.loss[0]), run.epochs
+    (True, 60)
+    """
+    epochs = integer_at_least("epochs", epochs, 0)
+    key = (dataset, activation, width, depth, n, seed)
+    session = _SESSIONS.pop(key, None)
+    if session is None or session.epoch > epochs:
+        session = PlaygroundSession(dataset, activation, width, depth, n=n, seed=seed)
+    session.train(epochs - session.epoch)
+    _SESSIONS[key] = session
+    while len(_SESSIONS) > 8:
+        _SESSIONS.popitem(last=False)
+    return session.run()

@@ -1,5 +1,6 @@
-"""Claims about the ReLU variants, measured: zero-centredness, smoothness, dead units,
-self-normalisation (SELU), GELU's tanh approximation and softplus's distance to ReLU."""
+"""Chapter 5, the ReLU variants, measured: a kicked unit that recovers, PReLU's learned
+slopes, zero-centredness, smoothness, dead units, self-normalisation (SELU), GELU's
+tanh approximation, softplus's distance to ReLU, and the variants side by side."""
 
 from __future__ import annotations
 
@@ -10,29 +11,33 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from actnet._validate import integer_at_least, positive_number
+from actnet import data
+from actnet._validate import integer_at_least, positive_number, real_number
 from actnet.activations import _GELU_TANH_COEF, Activation, get
+from actnet.experiments._training import ActivationLike
 from actnet.experiments.cost import Cost
-from actnet.experiments.training import BiasKick, bias_kick, dying_relu
+from actnet.experiments.relu import BiasKick, bias_kick, dying_relu
 from actnet.nn import MLP
 
 __all__ = [
     "VARIANTS",
-    "GeluGap",
-    "SelfNormalisation",
-    "SoftplusGap",
     "Table",
     "VariantProperties",
-    "cost_table",
-    "gelu_tanh_gap",
-    "selu_constants",
-    "self_normalisation",
-    "softplus_gap",
-    "steps_to_recover",
     "variant_properties",
+    "cost_table",
+    "steps_to_recover",
+    "PreluSlopes",
+    "prelu_slopes",
+    "selu_constants",
+    "SelfNormalisation",
+    "self_normalisation",
+    "GeluGap",
+    "gelu_tanh_gap",
+    "SoftplusGap",
+    "softplus_gap",
+    "ActivationCurves",
+    "activation_curves",
 ]
-
-ActivationLike = str | Activation
 
 VARIANTS = ("relu", "leaky_relu", "prelu", "elu", "selu", "gelu", "silu", "softplus", "mish")
 """The activations of the chapter on ReLU variants, ReLU first."""
@@ -312,6 +317,44 @@ def steps_to_recover(result: BiasKick) -> int | None:
     return int(active[0]) if active.size else None
 
 
+# ---------------------------------------------------------------- PReLU slopes
+@dataclass(frozen=True)
+class PreluSlopes:
+    """The negative-side slopes of a PReLU network, epoch by epoch."""
+
+    slopes: list[np.ndarray]
+    """One array per PReLU layer, shape ``(epochs + 1, n_slopes)``."""
+    loss: np.ndarray
+    initial: float
+
+
+def prelu_slopes(
+    epochs: int = 200, shared: bool = False, alpha: float = 0.25, seed: int = 0
+) -> PreluSlopes:
+    """Train a 2-16-16-1 PReLU network on the spirals and record its slopes.
+
+    The slope is a parameter: gradient descent moves it like a weight,
+    starting from 0.25 (He et al., 2015).
+
+    >>> r = prelu_slopes(epochs=50)
+    >>> bool(np.all(r.slopes[0][0] == 0.25) and np.any(r.slopes[0][-1] != 0.25))
+    True
+    """
+    X, y = data.spirals(n=300, seed=seed)
+    net = MLP(
+        [2, 16, 16, 1],
+        activation="prelu",
+        output="sigmoid",
+        prelu_shared=shared,
+        prelu_alpha=alpha,
+        seed=seed,
+    )
+    history = net.fit(
+        X, y, loss="bce", optimizer="adam", lr=0.01, epochs=epochs, seed=seed, record=True
+    )
+    return PreluSlopes(history.prelu_slopes, history.loss, alpha)
+
+
 # --------------------------------------------------------- self-normalisation
 def selu_constants() -> tuple[float, float]:
     r"""SELU's :math:`\alpha` and :math:`\lambda`, solved from the fixed-point conditions.
@@ -457,3 +500,53 @@ def softplus_gap(betas: Sequence[float] = (0.5, 1.0, 2.0, 5.0, 10.0)) -> Softplu
     gaps = np.array([np.abs(get("softplus", beta=float(v))(x) - relu) for v in b])
     at = np.argmax(gaps, axis=1)
     return SoftplusGap(b, gaps.max(axis=1), x[at])
+
+
+# ----------------------------------------------------------- activation curves
+_ALPHA_PARAMETER = ("leaky_relu", "prelu", "elu")
+_BETA_PARAMETER = ("silu", "softplus")
+
+
+@dataclass(frozen=True)
+class ActivationCurves:
+    """Several activations evaluated on one grid, for drawing side by side."""
+
+    x: np.ndarray
+    activations: tuple[Activation, ...]
+    values: np.ndarray
+    """Shape ``(len(activations), len(x))``."""
+    derivatives: np.ndarray
+    """Shape ``(len(activations), len(x))``."""
+
+
+def activation_curves(
+    names: tuple[ActivationLike, ...] | list[ActivationLike],
+    alpha: float | None = None,
+    beta: float | None = None,
+    x: np.ndarray | None = None,
+) -> ActivationCurves:
+    """Value and derivative of each activation in ``names`` on the grid ``x``.
+
+    ``alpha`` (if given) replaces the slope parameter of leaky ReLU, PReLU and
+    ELU; ``beta`` (if given) the sharpness of SiLU and softplus. Other
+    activations keep their own parameters. Default grid: 401 points on [-4, 4].
+
+    >>> c = activation_curves(("relu", "leaky_relu"), alpha=0.2, x=np.array([-1.0, 2.0]))
+    >>> c.values.tolist(), c.derivatives.tolist()
+    ([[0.0, 2.0], [-0.2, 2.0]], [[0.0, 1.0], [0.2, 1.0]])
+    """
+    if isinstance(names, str | Activation):
+        names = (names,)
+    x = np.linspace(-4.0, 4.0, 401) if x is None else np.asarray(x, dtype=float)
+    acts = []
+    for name in names:
+        act = get(name)
+        if alpha is not None and act.name in _ALPHA_PARAMETER:
+            act = act.with_params(alpha=real_number("alpha", alpha))
+        if beta is not None and act.name in _BETA_PARAMETER:
+            act = act.with_params(beta=positive_number("beta", beta))
+        acts.append(act)
+    shape = (len(acts), x.size)
+    values = np.array([a(x) for a in acts]).reshape(shape)
+    derivatives = np.array([a.grad(x) for a in acts]).reshape(shape)
+    return ActivationCurves(x, tuple(acts), values, derivatives)

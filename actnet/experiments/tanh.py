@@ -1,5 +1,5 @@
-"""Chapter 3: tanh written three ways (and one wrong way), LeCun's scaled tanh, and
-gradients of a deep tanh network as its initial weights grow."""
+"""Chapter 3, tanh: written three ways (and two wrong ways), LeCun's scaled tanh, and
+the gradients of a deep tanh network whose units are pushed into saturation."""
 
 from __future__ import annotations
 
@@ -9,19 +9,20 @@ import numpy as np
 
 from actnet._validate import float_array, integer_at_least, positive_number
 from actnet.activations import get
-from actnet.experiments.training import VanishingGradients, deep_batch, gradient_norms
+from actnet.experiments._training import deep_batch, gradient_norms
+from actnet.experiments.sigmoid import VanishingGradients
 from actnet.nn import MLP, saturated_fraction
 
 __all__ = [
-    "LECUN_TANH_GAIN",
     "LECUN_TANH_SCALE",
-    "LecunTanh",
-    "SaturatedGradients",
+    "LECUN_TANH_GAIN",
     "TanhForms",
-    "lecun_tanh",
-    "saturated_gradients",
-    "scaled_tanh",
     "tanh_forms",
+    "scaled_tanh",
+    "LecunTanh",
+    "lecun_tanh",
+    "SaturatedGradients",
+    "saturated_gradients",
 ]
 
 LECUN_TANH_SCALE = 1.7159

@@ -1,10 +1,20 @@
-"""Maxout contains ReLU and leaky ReLU, two units fit any continuous function, k pieces cost k times."""
+"""Chapter 6, maxout contains ReLU and leaky ReLU, two units fit any continuous function,
+k pieces cost k times: the claims of its experiments (:mod:`actnet.experiments.maxout`)
+and of its built page."""
 
 import numpy as np
 import pytest
+from book_pages import page, pasted
 
 from actnet import plots
-from actnet.experiments import maxout_difference, maxout_parameters, maxout_special_cases
+from actnet.experiments.maxout import (
+    maxout_difference,
+    maxout_fit,
+    maxout_parameters,
+    maxout_special_cases,
+)
+
+# --------------------------------------------------------------- special cases
 
 
 def test_maxout_layer_is_exactly_relu_and_leaky_relu_of_a_dense_layer():
@@ -24,6 +34,18 @@ def test_slope_above_one_is_not_leaky_relu():
         maxout_special_cases(alpha=1.5)
 
 
+# ------------------------------------------------------------- one unit fitted
+
+
+def test_one_maxout_unit_fits_a_convex_piecewise_linear_function_at_k_times_the_price():
+    r = maxout_fit(k=3)
+    assert r.max_error < 1e-3
+    assert r.maxout_parameters == 3 * r.relu_parameters
+
+
+# ------------------------------------------------------------- parameter count
+
+
 def test_maxout_has_k_times_the_parameters_of_a_dense_layer():
     p = maxout_parameters(784, 240, ks=(2, 3, 5))
     assert p.dense == 784 * 240 + 240
@@ -34,6 +56,9 @@ def test_maxout_has_k_times_the_parameters_of_a_dense_layer():
 def test_parameter_count_rejects_one_piece():
     with pytest.raises(ValueError, match="k \\(number of pieces\\) must be >= 2"):
         maxout_parameters(ks=(1,))
+
+
+# ----------------------------------------------------- two units: any function
 
 
 def test_two_maxout_units_represent_the_interpolant_exactly():
@@ -75,3 +100,18 @@ def test_maxout_difference_figure_draws_both_units_and_the_knots():
     assert len(left.lines) == 2 and len(right.lines) == 3
     assert right.lines[2].get_xdata().tolist() == r.knots.tolist()
     assert "k = 4" in left.get_title()
+
+
+# -------------------------------------------------------------- the built page
+
+
+def test_maxout_is_exactly_relu_and_leaky_relu_and_costs_k_times(html):
+    built = page(html, "maxout")
+    assert (
+        'ReLU is\n<span class="pasted-text">0.0</span>' in built
+        or 'ReLU is <span class="pasted-text">0.0</span>' in built
+    )
+    values = pasted(built)
+    assert "188400" in values and "942000" in values and "5" in values
+    assert "Shuning Wang. General constructive representations" in built  # cited
+    assert "Goodfellow" in built

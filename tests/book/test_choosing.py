@@ -1,0 +1,193 @@
+"""Chapter 7, choosing an activation: the report card measures what the course claims,
+for built-in and user-defined activations; the summary table prints only what is
+deterministic; a newcomer's card ranks among the others; gates are sigmoids
+(:mod:`actnet.experiments.choosing`); and the chapter's built page."""
+
+import re
+
+import numpy as np
+import pytest
+from book_pages import page
+
+import actnet
+from actnet import plots
+from actnet.experiments.choosing import (
+    gate_memory,
+    report_card,
+    report_cards,
+    summary,
+    summary_table,
+    with_card,
+)
+
+# ------------------------------------------------------------- the report card
+
+
+@pytest.fixture(scope="module")
+def classics():
+    return {
+        c.name: c for c in report_cards(["sigmoid", "tanh", "relu", "leaky_relu"], seeds=(0, 1))
+    }
+
+
+def test_sigmoid_card(classics):
+    card = classics["sigmoid"]
+    assert (card.output_min, card.output_max) == (0.0, 1.0)
+    assert card.mean_output == pytest.approx(0.5, abs=0.01)  # not zero-centred
+    assert card.max_derivative == 0.25 and card.saturates == "both"
+    assert card.gradient_after_10_layers < 1e-4
+    assert card.monotonic and card.smooth
+
+
+def test_tanh_card_is_zero_centred(classics):
+    card = classics["tanh"]
+    assert abs(card.mean_output) < 0.01
+    assert card.derivative_at_zero == 1.0
+
+
+def test_relu_card_dies_and_wins_the_race(classics):
+    relu, leaky = classics["relu"], classics["leaky_relu"]
+    assert relu.saturates == "left" and not relu.smooth and relu.derivative_at_zero == 0.0
+    assert relu.dead_fraction_high_lr > 0.3 and leaky.dead_fraction_high_lr == 0.0
+    assert relu.born_dead_probability > 0.5 and leaky.born_dead_probability == 0.0
+    assert relu.race_rank < classics["sigmoid"].race_rank
+    assert relu.cost_ratio == 1.0
+
+
+def test_a_user_defined_activation_gets_a_card_end_to_end():
+    actnet.register(
+        "squareplus",
+        lambda x: 0.5 * (x + np.sqrt(x * x + 4.0)),
+        lambda x: 0.5 * (1.0 + x / np.sqrt(x * x + 4.0)),
+    )
+    try:
+        card = report_card("squareplus", seeds=(0,))
+    finally:
+        actnet.unregister("squareplus")
+    assert card.name == "squareplus"
+    # its formula gives NaN at -inf, so the range is what the grid [-10, 10] and +inf show
+    assert card.output_min == pytest.approx((-10 + np.sqrt(104.0)) / 2, rel=1e-12)
+    assert card.output_max == np.inf
+    assert card.derivative_at_zero == 0.5 and card.monotonic and card.smooth
+    assert 1 <= card.race_rank <= 4
+    assert card.dead_fraction_high_lr == 0.0
+
+
+def test_summary_table_rounds_every_number(classics):
+    rows = summary_table(list(classics.values()))
+    assert [r["name"] for r in rows] == ["sigmoid", "tanh", "relu", "leaky_relu"]
+    assert rows[0]["max_derivative"] == 0.25
+    assert all(r["mean_output"] == round(r["mean_output"], 2) for r in rows)
+
+
+# ----------------------------------------------------------- the summary table
+
+
+@pytest.fixture(scope="module")
+def two_cards():
+    return report_cards(["sigmoid", "relu"], seeds=(0,))
+
+
+def test_added_card_ranks_as_if_raced_together(two_cards):
+    added = {c.name: c for c in with_card(two_cards, "tanh", seeds=(0,))}
+    together = {c.name: c for c in report_cards(["sigmoid", "relu", "tanh"], seeds=(0,))}
+    assert {n: c.race_rank for n, c in added.items()} == {
+        n: c.race_rank for n, c in together.items()
+    }
+    assert added["tanh"].race_epochs == together["tanh"].race_epochs
+    assert added["tanh"].born_dead_probability == together["tanh"].born_dead_probability
+
+
+def test_user_defined_activation_gets_a_card_beside_the_course(two_cards):
+    actnet.register("halfrelu", lambda x: 0.5 * (x > 0) * x, lambda x: 0.5 * (x > 0), kinks=(0.0,))
+    try:
+        cards = with_card(two_cards, "halfrelu", seeds=(0,))
+    finally:
+        actnet.unregister("halfrelu")
+    card = cards[-1]
+    assert card.name == "halfrelu" and card.max_derivative == 0.5
+    assert card.saturates == "left" and not card.smooth
+    assert sorted(c.race_rank for c in cards)[0] == 1
+
+
+def test_with_card_refuses_a_second_card_of_the_same_activation(two_cards):
+    with pytest.raises(ValueError, match="already hold a report card for 'relu'"):
+        with_card(two_cards, "relu")
+
+
+def test_summary_leaves_out_the_timing_column_by_default(two_cards):
+    table = summary(two_cards)
+    assert "cost_ratio" not in table.columns and table.columns[0] == "name"
+    assert table.column("name") == ["sigmoid", "relu"]
+    assert table.column("max_derivative") == [0.25, 1.0]
+
+
+def test_summary_html_shows_infinity_and_yes_no(two_cards):
+    page = summary(two_cards, columns=["output_max", "monotonic"])._repr_html_()
+    assert "<th>output max</th>" in page and "<td>∞</td>" in page and "<td>yes</td>" in page
+
+
+def test_summary_rejects_unknown_columns(two_cards):
+    with pytest.raises(ValueError, match="unknown report-card columns \\['speed'\\]"):
+        summary(two_cards, columns=["speed"])
+
+
+def test_summary_needs_a_card():
+    with pytest.raises(ValueError, match="at least one report card"):
+        summary([])
+
+
+def test_report_card_figure_can_leave_out_the_timing_row(two_cards):
+
+    def row_labels(fig):
+        table = fig.axes[0].tables[0]
+        return {c.get_text().get_text() for (r, col), c in table.get_celld().items() if col == -1}
+
+    assert "cost ratio" in row_labels(plots.report_card(two_cards))
+    labels = row_labels(plots.report_card(two_cards, exclude=("cost_ratio",)))
+    assert "cost ratio" not in labels and "race rank" in labels
+
+
+# ----------------------------------------------------------------------- gates
+
+
+def test_a_sigmoid_gate_never_carries_more_than_all_of_the_gradient():
+    r = gate_memory(steps=30, runs=50)
+    sigmoid = r.of("sigmoid")
+    # |c_t| <= |c_{t-1}| + 1 when f, i are in (0, 1) and |u| < 1
+    assert sigmoid["largest_state"] <= r.steps
+    assert 0.0 < sigmoid["carried_gradient"] <= 1.0
+    assert sigmoid["sign_flips"] == 0.0
+
+
+def test_unbounded_gates_blow_the_memory_up_and_tanh_gates_flip_its_sign():
+    r = gate_memory(steps=30, runs=50)
+    assert r.of("softplus")["carried_gradient"] > 1e6
+    assert r.of("relu")["largest_state"] > 1e6
+    assert r.of("tanh")["sign_flips"] > 0.0
+
+
+def test_gate_memory_rejects_no_gates():
+    with pytest.raises(ValueError, match="at least one activation"):
+        gate_memory(gates=())
+
+
+# -------------------------------------------------------------- the built page
+
+
+def test_choosing_summary_table_has_a_row_per_activation(html):
+    built = page(html, "choosing")
+    table = re.search(r'<table class="table actnet-summary">.*?</table>', built, re.S).group(0)
+    rows = re.findall(r"<tr><td>([a-z_]+)</td>", table)
+    assert rows == actnet.available()  # every built-in activation, in the registry's order
+    assert "<th>race rank</th>" in table and "<th>cost ratio</th>" not in table
+
+
+def test_choosing_glues_relu_winning_the_race_and_cites_the_gated_networks(html):
+    built = page(html, "choosing")
+    assert 'ReLU ranks\n<span class="pasted-text">1</span>' in built or (
+        'ReLU ranks <span class="pasted-text">1</span>' in built
+    )
+    assert "Hochreiter and Schmidhuber, 1997" in built and "Cho" in built
+    # the user-defined activation's card is measured in the closing solution
+    assert "smooth_leaky" in built

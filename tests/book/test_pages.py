@@ -1,0 +1,113 @@
+"""The book as a whole: it builds with warnings as errors, and its pages other than the
+chapters (the glance, the glossary, the API page, the references, the exercises) hold
+what they should."""
+
+import re
+from pathlib import Path
+
+import pytest
+from book_pages import chapters, images, page
+
+ROOT = Path(__file__).resolve().parents[2]
+STEMS = chapters()  # each chapter has an exercise notebook of the same name
+
+
+def test_book_builds_with_every_page(html):
+    assert (html / "index.html").exists()
+    assert (html / "book" / "intro.html").exists()
+    assert (html / "book" / "glance.html").exists()
+    assert (html / "book" / "bibliography.html").exists()
+
+
+# ------------------------------------------------------------------------ glance
+def test_glance_figure_has_alt_text_and_glued_numbers(html):
+    built = page(html, "glance")
+    shown = images(built)
+    assert len(shown) == 1
+    for img in shown:
+        alt = re.search(r'alt="([^"]*)"', img)
+        assert alt and len(alt.group(1)) > 20, img[:200]
+    # the glued count of activations and the sigmoid's largest slope
+    assert 'knows <span class="pasted-text">12</span> activations' in built
+    assert 'never exceeds <span class="pasted-text">0.25</span>' in built
+
+
+def test_launch_and_download_buttons_point_at_the_notebook(html):
+    built = page(html, "glance")
+    assert (
+        "mybinder.org/v2/gh/actnet-course/actnet/main?urlpath=lab/tree/book/glance.ipynb" in built
+    )
+    assert (
+        "colab.research.google.com/github/actnet-course/actnet/blob/main/book/glance.ipynb" in built
+    )
+    assert "_sources/book/glance.ipynb" in built
+
+
+# ---------------------------------------------------------------------- glossary
+def test_glossary_defines_the_course_terms(html):
+    terms = set(re.findall(r'id="term-([^"]+)"', page(html, "glossary")))
+    for term in (
+        "saturation",
+        "vanishing-gradient",
+        "exploding-gradient",
+        "zero-centred",
+        "dead-unit",
+        "born-dead",
+        "parameter",
+        "hyper-parameter",
+        "activation-function",
+        "pre-activation",
+        "maxout-unit",
+        "leaky-ReLU",
+        "report-card",
+    ):
+        assert term in terms, term
+
+
+# ---------------------------------------------------------------------- API page
+def test_using_page_documents_the_api_from_docstrings(html):
+    built = page(html, "using")
+    for target in (
+        "actnet.activations.register",
+        "actnet.nn.MLP",
+        "actnet.nn.Maxout",
+        "actnet.experiments.report_cards",
+        "actnet.widgets.maxout_explorer",
+    ):
+        assert f'id="{target}"' in built, target
+    text = re.sub(r"<[^>]+>", "", built)  # code blocks are split into highlighted spans
+    assert "python -m actnet.assign book/exercises handout" in text
+    assert "### BEGIN SOLUTION" in text and "### END SOLUTION" in text
+    assert "python3 tasks.py lab" in text
+
+
+# -------------------------------------------------------------------- references
+def test_references_list_every_cited_paper(html):
+    built = page(html, "bibliography")
+    for title in ("Maxout networks", "Long short-term memory", "continuous piecewise-linear"):
+        assert title.lower() in built.lower(), title
+
+
+# --------------------------------------------------------------------- exercises
+@pytest.mark.parametrize("stem", STEMS)
+def test_each_exercise_page_links_its_student_edition_for_download(html, stem):
+    built = page(html, f"exercises/{stem}")
+    links = re.findall(r'<a class="reference download internal" download="" href="([^"]+)"', built)
+    assert len(links) == 1
+    assert links[0].startswith("../../_downloads/") and links[0].endswith(f"/{stem}.ipynb")
+    downloaded = (html / "book" / "exercises" / links[0]).resolve()
+    assert (
+        downloaded.read_bytes() == (ROOT / "book/exercises/student" / f"{stem}.ipynb").read_bytes()
+    )
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_each_exercise_page_folds_its_solutions_and_shows_passing_checks(html, stem):
+    built = page(html, f"exercises/{stem}")
+    answers = built.count("tag_hide-input")
+    assert 2 <= answers <= 4
+    assert built.count("✓ ") == answers
+
+
+def test_the_student_editions_are_not_pages_of_the_book(html):
+    assert not (html / "book" / "exercises" / "student").exists()
