@@ -38,6 +38,9 @@ __all__ = [
     # the chapter on ReLU variants
     "gelu_tanh_gap",
     "self_normalisation",
+    # initialisation and normalisation
+    "signal_spread",
+    "symmetry",
 ]
 
 # Okabe and Ito's palette, distinguishable with every common colour-vision deficiency.
@@ -759,4 +762,73 @@ def zero_activations(result, fig=None):
         "share of examples where it is 0",
         f"Learning rate {first.learning_rate:g}: dead units (share 1) in vermillion",
     )
+    return fig
+
+
+# ------------------------------------------------- initialisation, normalisation
+def _median_and_range(ax, x, rows, colour: str, label: str, style: str = "-") -> None:
+    """The median over seeds (rows) as a line, their range as a band; non-finite values
+    (a signal beyond the float range) are left out."""
+    with np.errstate(invalid="ignore"):
+        rows = np.where(np.isfinite(rows), rows, np.nan)
+        ax.fill_between(
+            x, np.nanmin(rows, axis=0), np.nanmax(rows, axis=0), color=colour, alpha=0.25, lw=0
+        )
+        ax.plot(x, np.nanmedian(rows, axis=0), color=colour, lw=2, ls=style, label=label)
+
+
+def symmetry(result, fig=None):
+    """Distinct units per hidden layer, and the training loss, from a constant start and
+    from a random one (median and range over seeds)."""
+    fig = _figure(fig, (8.5, 3.2))
+    left, right = fig.subplots(1, 2)
+    epochs = np.arange(result.loss.shape[1])
+    start = f"every weight {result.weight:g}"
+    for layer in range(result.distinct_units.shape[2]):
+        style = ("-", "--", "-.", ":")[layer % 4]
+        for counts, colour, name in (
+            (result.distinct_units, _colour(0), start),
+            (result.random_distinct_units, _colour(1), f"{result.random_init} init"),
+        ):
+            left.plot(
+                epochs,
+                np.median(counts[:, :, layer], axis=0),
+                color=colour,
+                ls=style,
+                lw=2,
+                label=f"{name}, layer {layer + 1}",
+            )
+    left.set_ylim(0, result.width + 1)
+    _labels(left, "epoch", "distinct units in the layer", f"{result.width} units, how many differ?")
+    left.legend(fontsize=7, frameon=False)
+    _median_and_range(right, epochs, result.loss, _colour(0), start)
+    _median_and_range(right, epochs, result.random_loss, _colour(1), f"{result.random_init} init")
+    right.set_yscale("log")
+    _labels(right, "epoch", "training loss", f"{result.activation}: median and range over seeds")
+    right.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def signal_spread(result, fig=None):
+    """Variance of the weighted sums, of the back-propagated gradient and of the weight
+    gradients at every layer (median and range over seeds), one line per result."""
+    runs = _as_list(result)
+    fig = _figure(fig, (11.0, 3.4))
+    axes = fig.subplots(1, 3, sharex=True)
+    panels = (
+        ("preactivation_variance", "Var($z_l$)", "Forward: the weighted sums"),
+        ("gradient_variance", r"Var($\partial L/\partial z_l$)", "Backward: the gradient"),
+        ("weight_gradient_variance", r"Var($\partial L/\partial W_l$)", "The weights' gradients"),
+    )
+    for i, run in enumerate(runs):
+        layers = np.arange(1, run.depth + 1)
+        scale = "" if run.init_scale is None else f" ×{run.init_scale:g}"
+        label = f"{run.activation}, {run.init}{scale}"
+        for ax, (field, _, _) in zip(axes, panels):
+            _median_and_range(ax, layers, getattr(run, field), _colour(i), label)
+    for ax, (_, ylabel, title) in zip(axes, panels):
+        ax.set_yscale("log")
+        ax.axhline(1.0, color=_REFERENCE, lw=0.8)
+        _labels(ax, "hidden layer (1 = input side)", ylabel, title)
+    axes[0].legend(fontsize=8, frameon=False)
     return fig

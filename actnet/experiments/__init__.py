@@ -12,6 +12,7 @@ from actnet.experiments.choosing import (
     with_card,
 )
 from actnet.experiments.cost import Cost, cost
+from actnet.experiments.initialisation import *  # noqa: F403
 from actnet.experiments.interactive import (
     ActivationCurves,
     KickedLayer,
@@ -153,3 +154,4 @@ __all__ = [
     "predicted_saturated_fraction",
     "saturation_thresholds",
 ]
+__all__ += initialisation.__all__  # noqa: F405
