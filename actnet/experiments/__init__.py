@@ -38,6 +38,7 @@ from actnet.experiments.nonlinearity import (
     relu_approximation,
     relu_step,
 )
+from actnet.experiments.normalisation import *  # noqa: F403
 from actnet.experiments.outputs import RegressionOutput, regression_output
 from actnet.experiments.report import ReportCard, report_card, report_cards, summary_table
 from actnet.experiments.saturation_theory import (
@@ -154,4 +155,4 @@ __all__ = [
     "predicted_saturated_fraction",
     "saturation_thresholds",
 ]
-__all__ += initialisation.__all__  # noqa: F405
+__all__ += initialisation.__all__ + normalisation.__all__  # noqa: F405
