@@ -19,7 +19,12 @@ name               weights
 ``lecun``          :math:`N(0, 1/n_{in})` (LeCun, Bottou, Orr and Müller, 1998)
 ``rai``            randomized asymmetric initialisation (Lu, Shin, Su and
                    Karniadakis, 2019), see :func:`rai`
+``orthogonal``     orthonormal columns (or rows) (Saxe, McClelland and Ganguli, 2014)
 ================== ==============================================================
+
+:func:`lsuv` is not a rule for one layer but a procedure on a whole network
+and a batch of data (Mishkin and Matas, 2016): it rescales each layer's
+weights until its output has variance 1 on that batch.
 
 ``glorot_normal``, ``glorot_uniform``, ``kaiming``, ``he_normal`` and
 ``lecun_normal`` are accepted as aliases. For the scaled initialisers a
@@ -35,7 +40,14 @@ from typing import Any
 
 import numpy as np
 
-from actnet._validate import choice, integer_at_least, positive_number, real_number, rng_from
+from actnet._validate import (
+    choice,
+    float_array,
+    integer_at_least,
+    positive_number,
+    real_number,
+    rng_from,
+)
 
 __all__ = [
     "INITIALIZERS",
@@ -44,7 +56,9 @@ __all__ = [
     "he_uniform",
     "initialize",
     "lecun",
+    "lsuv",
     "normal",
+    "orthogonal",
     "rai",
     "uniform",
     "xavier_normal",
@@ -167,6 +181,72 @@ def rai(
     return V[:, :fan_in].T.copy(), V[:, fan_in].copy()
 
 
+def orthogonal(
+    fan_in: int, fan_out: int, rng: Any = None, scale: float | None = None
+) -> np.ndarray:
+    r"""A random matrix with orthonormal columns (``fan_in >= fan_out``) or rows.
+
+    Saxe, McClelland and Ganguli (2014), *Exact solutions to the nonlinear
+    dynamics of learning in deep linear neural networks*: an orthogonal map
+    keeps the length of every vector, so a deep linear network neither
+    shrinks nor blows up its signal. ``Q`` comes from the QR decomposition of
+    a standard normal matrix; multiplying its columns by the signs of
+    ``diag(R)`` makes it uniformly distributed over the orthogonal matrices.
+    ``scale`` multiplies it (a gain).
+
+    >>> W = orthogonal(4, 3, rng=0)
+    >>> bool(np.allclose(W.T @ W, np.eye(3)))
+    True
+    """
+    rng = rng_from(rng)
+    tall = rng.standard_normal((max(fan_in, fan_out), min(fan_in, fan_out)))
+    q, r = np.linalg.qr(tall)
+    q = q * np.sign(np.diag(r))
+    return (1.0 if scale is None else scale) * (q if fan_in >= fan_out else q.T)
+
+
+def lsuv(net: Any, X: Any, tolerance: float = 0.1, max_iterations: int = 10) -> Any:
+    r"""Layer-sequential unit-variance initialisation (Mishkin and Matas, 2016), in place.
+
+    Layer by layer from the input, each :class:`~actnet.nn.Dense` layer's
+    weights are divided by the standard deviation of its outputs
+    :math:`z = xW + b` on the batch ``X``, until
+    :math:`|\mathrm{Var}(z) - 1| < 	ext{tolerance}` (at most ``max_iterations``
+    times; one division is enough for a layer whose bias is 0, as the output
+    is linear in ``W``). The paper starts from orthonormal weights
+    (``init="orthogonal"``); any initialisation works. Returns ``net``.
+
+    >>> from actnet.nn import MLP
+    >>> X = np.random.default_rng(0).standard_normal((500, 50))
+    >>> net = MLP([50, 50, 50, 1], activation="tanh", init="normal", init_scale=0.01)
+    >>> [round(float(o.preactivation.var()), 4) for o in net.layer_outputs(X)]
+    [0.005, 0.0]
+    >>> [round(float(o.preactivation.var()), 4) for o in lsuv(net, X).layer_outputs(X)]
+    [1.0, 1.0]
+    """
+    from actnet.nn import Dense  # actnet.nn builds its layers with this module
+
+    tolerance = positive_number("tolerance", tolerance)
+    max_iterations = integer_at_least("max_iterations", max_iterations, 1)
+    x = float_array("X", X, net.dtype)
+    if x.ndim != 2 or x.shape[1] != net.n_inputs:
+        raise ValueError(f"X must have shape (n, {net.n_inputs}), got {x.shape}")
+    for k, layer in enumerate(net.layers):
+        if isinstance(layer, Dense):
+            for _ in range(max_iterations):
+                variance = float(layer.forward(x).var())
+                if not np.isfinite(variance) or variance == 0.0:
+                    raise ValueError(
+                        f"layer {k} ({layer.name}) has output variance {variance} on X: "
+                        "no rescaling of its weights can make it 1"
+                    )
+                if abs(variance - 1.0) < tolerance:
+                    break
+                layer.W /= math.sqrt(variance)
+        x = layer.forward(x)
+    return net
+
+
 _INITIALIZERS: dict[str, Initializer] = {
     "zeros": zeros,
     "normal": normal,
@@ -177,6 +257,7 @@ _INITIALIZERS: dict[str, Initializer] = {
     "he_uniform": he_uniform,
     "lecun": lecun,
     "rai": rai,
+    "orthogonal": orthogonal,
 }
 _ALIASES = {
     "glorot_normal": "xavier_normal",

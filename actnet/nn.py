@@ -39,9 +39,11 @@ from actnet.optim import Optimizer, get_optimizer
 __all__ = [
     "MLP",
     "ActivationLayer",
+    "BatchNorm",
     "Dense",
     "History",
     "Layer",
+    "LayerNorm",
     "LayerOutput",
     "Maxout",
     "PReLU",
@@ -283,6 +285,163 @@ class Softmax(Layer):
     def backward(self, grad_y):
         y = self.output
         return y * (grad_y - (grad_y * y).sum(axis=1, keepdims=True))
+
+
+# -------------------------------------------------------------- normalisation
+def _features(name: str, x: np.ndarray, n_features: int) -> None:
+    if x.ndim != 2 or x.shape[1] != n_features:
+        raise ValueError(
+            f"{name} normalises {n_features} features and expects input of shape "
+            f"(n, {n_features}), got {x.shape}"
+        )
+
+
+class BatchNorm(Layer):
+    r"""Batch normalisation (Ioffe and Szegedy, 2015) of each feature (column).
+
+    Training mode standardises every feature with the mean and variance of
+    the batch, then scales and shifts it with the learnable :math:`\gamma, \beta`:
+
+    .. math::
+        \mu = \frac1N \sum_i x_i, \quad \sigma^2 = \frac1N \sum_i (x_i - \mu)^2, \quad
+        \hat x_i = \frac{x_i - \mu}{\sqrt{\sigma^2 + \epsilon}}, \quad
+        y_i = \gamma \hat x_i + \beta.
+
+    Backward, with :math:`\hat g_i = \gamma\, g_i`: :math:`\partial L/\partial\gamma =
+    \sum_i g_i \hat x_i`, :math:`\partial L/\partial\beta = \sum_i g_i` and, because
+    :math:`\mu` and :math:`\sigma` depend on every example of the batch,
+
+    .. math::
+        \frac{\partial L}{\partial x_i} = \frac{1}{N\sqrt{\sigma^2+\epsilon}}
+        \Big(N \hat g_i - \sum_j \hat g_j - \hat x_i \sum_j \hat g_j \hat x_j\Big).
+
+    The gradients summed over the batch cancel: :math:`\sum_i \partial L/\partial x_i = 0`,
+    so a bias added just before this layer gets no gradient and changes nothing.
+
+    Every training-mode forward also updates running averages,
+    ``running = (1 - momentum) * running + momentum * batch value``, the
+    variance with the unbiased :math:`N/(N-1)` factor (as the paper's inference
+    step and PyTorch do). Eval mode (``training = False``, set by
+    :meth:`MLP.eval`) uses them instead of the batch, so that a prediction for
+    one example does not depend on the others: :math:`y = \gamma (x - \mu_{run}) /
+    \sqrt{\sigma^2_{run} + \epsilon} + \beta`, an affine map with
+    :math:`\partial L/\partial x = \hat g / \sqrt{\sigma^2_{run} + \epsilon}`.
+
+    >>> layer = BatchNorm(2)
+    >>> y = layer.forward(np.array([[1.0, 10.0], [3.0, 30.0]]))
+    >>> y.round(3)
+    array([[-1., -1.],
+           [ 1.,  1.]])
+    >>> layer.running_mean, layer.running_var
+    (array([0.2, 2. ]), array([ 1.1, 20.9]))
+    """
+
+    def __init__(
+        self, n_features: int, eps: float = 1e-5, momentum: float = 0.1, dtype: Any = np.float64
+    ) -> None:
+        super().__init__()
+        self.n_features = integer_at_least("n_features", n_features, 1)
+        self.eps = positive_number("eps", eps)
+        self.momentum = real_number("momentum", momentum)
+        if not 0.0 <= self.momentum <= 1.0:
+            raise ValueError(f"momentum must be in [0, 1], got {momentum}")
+        self.gamma = np.ones(self.n_features, dtype)
+        self.beta = np.zeros(self.n_features, dtype)
+        self.params = [self.gamma, self.beta]
+        self.running_mean = np.zeros(self.n_features, dtype)
+        self.running_var = np.ones(self.n_features, dtype)
+        self.training = True
+
+    def forward(self, x):
+        _features(self.name, x, self.n_features)
+        if self.training:
+            n = x.shape[0]
+            if n < 2:
+                raise ValueError(
+                    "BatchNorm in training mode needs a batch of at least 2 examples; "
+                    "for predictions use eval mode (net.eval())"
+                )
+            mean, var = x.mean(axis=0), x.var(axis=0)
+            m = self.momentum
+            self.running_mean[...] = (1 - m) * self.running_mean + m * mean
+            self.running_var[...] = (1 - m) * self.running_var + m * var * n / (n - 1)
+        else:
+            mean, var = self.running_mean, self.running_var
+        self.inv_std = 1.0 / np.sqrt(var + self.eps)
+        self.xhat = (x - mean) * self.inv_std
+        return self.gamma * self.xhat + self.beta
+
+    def backward(self, grad_y):
+        self.grads = [(grad_y * self.xhat).sum(axis=0), grad_y.sum(axis=0)]
+        g = grad_y * self.gamma
+        if not self.training:
+            return g * self.inv_std
+        n = g.shape[0]
+        return self.inv_std / n * (n * g - g.sum(axis=0) - self.xhat * (g * self.xhat).sum(axis=0))
+
+    @property
+    def name(self) -> str:
+        return f"BatchNorm({self.n_features})"
+
+
+class LayerNorm(Layer):
+    r"""Layer normalisation (Ba, Kiros and Hinton, 2016) of each example (row).
+
+    The same standardisation as :class:`BatchNorm`, across the ``D`` features
+    of one example instead of across the batch, with a learnable
+    :math:`\gamma_j, \beta_j` per feature:
+
+    .. math::
+        \mu_i = \frac1D \sum_j x_{ij}, \quad \sigma_i^2 = \frac1D \sum_j (x_{ij} - \mu_i)^2, \quad
+        \hat x_{ij} = \frac{x_{ij} - \mu_i}{\sqrt{\sigma_i^2 + \epsilon}}, \quad
+        y_{ij} = \gamma_j \hat x_{ij} + \beta_j.
+
+    Backward, with :math:`\hat g_{ij} = \gamma_j g_{ij}`:
+
+    .. math::
+        \frac{\partial L}{\partial x_{ij}} = \frac{1}{D\sqrt{\sigma_i^2+\epsilon}}
+        \Big(D \hat g_{ij} - \sum_k \hat g_{ik} - \hat x_{ij} \sum_k \hat g_{ik} \hat x_{ik}\Big).
+
+    An example's output does not depend on the rest of the batch, so training
+    and prediction compute the same thing and there are no running averages.
+
+    >>> LayerNorm(3).forward(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 30.0]])).round(3)
+    array([[-1.225,  0.   ,  1.225],
+           [-0.707, -0.707,  1.414]])
+    """
+
+    def __init__(self, n_features: int, eps: float = 1e-5, dtype: Any = np.float64) -> None:
+        super().__init__()
+        self.n_features = integer_at_least("n_features", n_features, 1)
+        self.eps = positive_number("eps", eps)
+        self.gamma = np.ones(self.n_features, dtype)
+        self.beta = np.zeros(self.n_features, dtype)
+        self.params = [self.gamma, self.beta]
+
+    def forward(self, x):
+        _features(self.name, x, self.n_features)
+        mean = x.mean(axis=1, keepdims=True)
+        self.inv_std = 1.0 / np.sqrt(x.var(axis=1, keepdims=True) + self.eps)
+        self.xhat = (x - mean) * self.inv_std
+        return self.gamma * self.xhat + self.beta
+
+    def backward(self, grad_y):
+        self.grads = [(grad_y * self.xhat).sum(axis=0), grad_y.sum(axis=0)]
+        g = grad_y * self.gamma
+        d = g.shape[1]
+        return (
+            self.inv_std
+            / d
+            * (
+                d * g
+                - g.sum(axis=1, keepdims=True)
+                - self.xhat * (g * self.xhat).sum(axis=1, keepdims=True)
+            )
+        )
+
+    @property
+    def name(self) -> str:
+        return f"LayerNorm({self.n_features})"
 
 
 # ------------------------------------------------------------ instrumentation
@@ -579,6 +738,23 @@ class MLP:
 
     def __repr__(self) -> str:
         return f"MLP([{', '.join(layer.name for layer in self.layers)}])"
+
+    def train(self, mode: bool = True) -> MLP:
+        """Put every layer with a ``training`` flag (:class:`BatchNorm`) in training mode
+        (``mode=True``) or eval mode; return the network.
+
+        >>> net = MLP.from_layers([Dense(2, 3, rng=0), BatchNorm(3), Dense(3, 1, rng=0)])
+        >>> net.eval().layers[1].training, net.train().layers[1].training
+        (False, True)
+        """
+        for layer in self.layers:
+            if hasattr(layer, "training"):
+                layer.training = bool(mode)
+        return self
+
+    def eval(self) -> MLP:
+        """Eval mode: :class:`BatchNorm` layers use their running averages. Same as ``train(False)``."""
+        return self.train(False)
 
     # ------------------------------------------------------------ forward pass
     def _check_X(self, X: Any) -> np.ndarray:

@@ -38,6 +38,11 @@ __all__ = [
     # the chapter on ReLU variants
     "gelu_tanh_gap",
     "self_normalisation",
+    # initialisation and normalisation
+    "bias_before_batchnorm",
+    "normalisation_remedy",
+    "signal_spread",
+    "symmetry",
 ]
 
 # Okabe and Ito's palette, distinguishable with every common colour-vision deficiency.
@@ -759,4 +764,156 @@ def zero_activations(result, fig=None):
         "share of examples where it is 0",
         f"Learning rate {first.learning_rate:g}: dead units (share 1) in vermillion",
     )
+    return fig
+
+
+# ------------------------------------------------- initialisation, normalisation
+def _median_and_range(ax, x, rows, colour: str, label: str, style: str = "-") -> None:
+    """The median over seeds (rows) as a line, their range as a band; non-finite values
+    (a signal beyond the float range) are left out."""
+    with np.errstate(invalid="ignore"):
+        rows = np.where(np.isfinite(rows), rows, np.nan)
+        ax.fill_between(
+            x, np.nanmin(rows, axis=0), np.nanmax(rows, axis=0), color=colour, alpha=0.25, lw=0
+        )
+        ax.plot(x, np.nanmedian(rows, axis=0), color=colour, lw=2, ls=style, label=label)
+
+
+def symmetry(result, fig=None):
+    """Distinct units per hidden layer, and the training loss, from a constant start and
+    from a random one (median and range over seeds)."""
+    fig = _figure(fig, (8.5, 3.2))
+    left, right = fig.subplots(1, 2)
+    epochs = np.arange(result.loss.shape[1])
+    start = f"every weight {result.weight:g}"
+    for layer in range(result.distinct_units.shape[2]):
+        style = ("-", "--", "-.", ":")[layer % 4]
+        for counts, colour, name in (
+            (result.distinct_units, _colour(0), start),
+            (result.random_distinct_units, _colour(1), f"{result.random_init} init"),
+        ):
+            left.plot(
+                epochs,
+                np.median(counts[:, :, layer], axis=0),
+                color=colour,
+                ls=style,
+                lw=2,
+                label=f"{name}, layer {layer + 1}",
+            )
+    left.set_ylim(0, result.width + 1)
+    _labels(left, "epoch", "distinct units in the layer", f"{result.width} units, how many differ?")
+    left.legend(fontsize=7, frameon=False)
+    _median_and_range(right, epochs, result.loss, _colour(0), start)
+    _median_and_range(right, epochs, result.random_loss, _colour(1), f"{result.random_init} init")
+    right.set_yscale("log")
+    _labels(right, "epoch", "training loss", f"{result.activation}: median and range over seeds")
+    right.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def signal_spread(result, fig=None):
+    """Variance of the weighted sums, of the back-propagated gradient and of the weight
+    gradients at every layer (median and range over seeds), one line per result."""
+    runs = _as_list(result)
+    fig = _figure(fig, (11.0, 3.4))
+    axes = fig.subplots(1, 3, sharex=True)
+    panels = (
+        ("preactivation_variance", "Var($z_l$)", "Forward: the weighted sums"),
+        ("gradient_variance", r"Var($\partial L/\partial z_l$)", "Backward: the gradient"),
+        ("weight_gradient_variance", r"Var($\partial L/\partial W_l$)", "The weights' gradients"),
+    )
+    for i, run in enumerate(runs):
+        layers = np.arange(1, run.depth + 1)
+        scale = "" if run.init_scale is None else f" ×{run.init_scale:g}"
+        label = f"{run.activation}, {run.init}{scale}"
+        for ax, (field, _, _) in zip(axes, panels):
+            _median_and_range(ax, layers, getattr(run, field), _colour(i), label)
+    for ax, (_, ylabel, title) in zip(axes, panels):
+        ax.set_yscale("log")
+        ax.axhline(1.0, color=_REFERENCE, lw=0.8)
+        _labels(ax, "hidden layer (1 = input side)", ylabel, title)
+    axes[0].legend(fontsize=8, frameon=False)
+    return fig
+
+
+def _median_of_kept(values: np.ndarray) -> float:
+    kept = values[np.isfinite(values)]
+    return float(np.median(kept)) if kept.size else np.nan
+
+
+def normalisation_remedy(result, fig=None, measure: str | None = None):
+    """Dead (or saturated) hidden units and final loss against the learning rate, one
+    line per normalisation (median over the runs that did not diverge, a dot per run);
+    a diverged run is a cross at the top of the panel, never a value.
+
+    ``measure`` defaults to ``"saturated_fraction"`` for a bounded activation
+    (the result has a saturated fraction) and ``"dead_fraction"`` otherwise.
+    """
+    if measure is None:
+        bounded = np.isfinite(result.saturated_fraction).any()
+        measure = "saturated_fraction" if bounded else "dead_fraction"
+    if measure not in ("dead_fraction", "saturated_fraction"):
+        raise ValueError(
+            f"measure must be 'dead_fraction' or 'saturated_fraction', got {measure!r}"
+        )
+    fig = _figure(fig, (8.5, 3.2))
+    left, right = fig.subplots(1, 2, sharex=True)
+    rates = result.learning_rates
+    for ax, values in ((left, getattr(result, measure)), (right, result.final_loss)):
+        kept = np.where(result.diverged, np.nan, values)
+        top = 1.06 if ax is left else float(np.nanmax(kept, initial=1.0)) * 2
+        for i, norm in enumerate(result.norms):
+            median = [_median_of_kept(row) for row in kept[i]]
+            ax.plot(rates, median, "o-", color=_colour(i), lw=2, label=norm)
+            for j, rate in enumerate(rates):
+                ax.plot(np.full(kept.shape[2], rate), kept[i, j], ".", color=_colour(i), alpha=0.5)
+            gone = rates[result.diverged[i].any(axis=1)]
+            if gone.size:
+                ax.plot(
+                    gone,
+                    np.full(gone.size, top),
+                    "x",
+                    color=_colour(i),
+                    ms=8,
+                    label=f"{norm}: diverged runs",
+                )
+        _log_ticks(ax, rates)
+    what = "dead hidden units" if measure == "dead_fraction" else "saturated hidden outputs"
+    left.set_ylim(-0.03, 1.1)
+    _labels(left, "learning rate", f"fraction of {what}", f"{result.activation}: {what}")
+    right.set_yscale("log")
+    _labels(right, "learning rate", "final training loss", "Loss after training")
+    left.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def bias_before_batchnorm(result, fig=None):
+    """Gradients and changes of a bias placed before batch normalisation (vermillion),
+    beside those of the weights and of the same bias without normalisation (blue); a dot
+    per seed, log scale."""
+    fig = _figure(fig, (7.0, 3.4))
+    ax = fig.subplots()
+    rows = (
+        ("bias gradient, before BN", result.bias_gradient, True),
+        ("bias gradient, no BN", result.bias_gradient_without_norm, False),
+        ("weight gradient, before BN", result.weight_gradient, False),
+        ("β gradient of BN", result.beta_gradient, False),
+        (f"output change, bias moved by {result.shift:g}", result.output_change, True),
+        (f"bias change in {result.epochs} epochs", result.bias_change, True),
+        (f"weight change in {result.epochs} epochs", result.weight_change, False),
+    )
+    for i, (_, values, of_the_bias) in enumerate(rows):
+        colour = _colour(1) if of_the_bias else _colour(0)
+        ax.plot(values, np.full(values.size, i), "o", color=colour, alpha=0.8)
+    ax.set_yticks(range(len(rows)), [name for name, _, _ in rows], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.axvline(np.finfo(float).eps, color=_REFERENCE, lw=1, ls="--", label="machine epsilon")
+    _labels(
+        ax,
+        "largest absolute value (log scale)",
+        "measured quantity",
+        "A bias before batch normalisation does nothing",
+    )
+    ax.legend(fontsize=8, frameon=False)
     return fig

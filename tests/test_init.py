@@ -114,11 +114,52 @@ def test_aliases_give_the_same_weights():
 
 
 def test_bad_initialiser_arguments_are_errors():
-    with pytest.raises(ValueError, match="unknown initializer 'orthogonal'; valid names: zeros, "):
-        init.initialize("orthogonal", 2, 2)
+    with pytest.raises(ValueError, match="unknown initializer 'sparse'; valid names: zeros, "):
+        init.initialize("sparse", 2, 2)
     with pytest.raises(ValueError, match="scale"):
         init.initialize("normal", 2, 2, scale=-1.0)
     with pytest.raises(ValueError, match="fan_in"):
         init.initialize("he", 0, 2)
     with pytest.raises(TypeError):
         init.initialize(3, 2, 2)
+
+
+@pytest.mark.parametrize(("fan_in", "fan_out"), [(30, 30), (50, 20), (20, 50)])
+@pytest.mark.parametrize("seed", range(5))
+def test_orthogonal_weights_have_orthonormal_columns_or_rows(fan_in, fan_out, seed):
+    W = init.orthogonal(fan_in, fan_out, rng=seed, scale=1.0)
+    gram = W.T @ W if fan_in >= fan_out else W @ W.T
+    np.testing.assert_allclose(gram, np.eye(min(fan_in, fan_out)), atol=1e-12)
+    np.testing.assert_allclose(init.orthogonal(fan_in, fan_out, rng=seed, scale=2.0), 2 * W)
+
+
+def test_orthogonal_square_matrices_are_uniform_over_the_orthogonal_group():
+    # Haar measure: a fixed entry of a random n x n orthogonal matrix has mean 0 and
+    # variance 1/n, and the determinant is +1 or -1 with equal probability
+    draws = [init.orthogonal(4, 4, rng=seed) for seed in range(4000)]
+    corner = np.array([W[0, 0] for W in draws])
+    assert abs(corner.mean()) < 0.02 and corner.var() == pytest.approx(0.25, rel=0.05)
+    signs = np.sign([np.linalg.det(W) for W in draws])
+    assert abs(np.mean(signs)) < 0.05
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "selu"])
+@pytest.mark.parametrize("seed", range(5))
+def test_lsuv_gives_every_dense_layer_unit_output_variance_on_its_batch(activation, seed):
+    X = np.random.default_rng(seed).standard_normal((300, 40))
+    net = MLP([40] * 8 + [1], activation=activation, init="orthogonal", seed=seed)
+    init.lsuv(net, X, tolerance=0.01)
+    variances = [o.preactivation.var() for o in net.layer_outputs(X)]
+    assert len(variances) == 7
+    np.testing.assert_allclose(variances, 1.0, atol=0.01)
+    dense = [layer for layer in net.layers if hasattr(layer, "W")]
+    assert np.var(net.forward(X)) == pytest.approx(1.0, abs=0.01)
+    assert all(np.all(layer.b == 0.0) for layer in dense)  # only the weights are rescaled
+
+
+def test_lsuv_refuses_a_layer_whose_output_is_constant():
+    net = MLP([3, 4, 4, 1], activation="relu", init="zeros")
+    with pytest.raises(ValueError, match=r"layer 0 \(Dense\(3->4\)\) has output variance 0.0"):
+        init.lsuv(net, np.ones((5, 3)))
+    with pytest.raises(ValueError, match=r"X must have shape \(n, 3\)"):
+        init.lsuv(net, np.ones((5, 2)))

@@ -7,6 +7,8 @@ later chapter that uses it again imports it from there:
 * :mod:`~actnet.experiments.sigmoid`: vanishing gradients, saturation, zig-zagging weights;
 * :mod:`~actnet.experiments.tanh`: tanh's forms, LeCun's scaled tanh, saturated gradients;
 * :mod:`~actnet.experiments.relu`: dead units, born-dead networks, exploding gradients;
+* :mod:`~actnet.experiments.initialisation`: symmetry, the variance argument, signals layer by layer;
+* :mod:`~actnet.experiments.normalisation`: batch and layer normalisation as a remedy;
 * :mod:`~actnet.experiments.variants`: leaky ReLU, PReLU, ELU, SELU, GELU, SiLU, softplus, mish;
 * :mod:`~actnet.experiments.maxout`: what maxout contains, fits and costs;
 * :mod:`~actnet.experiments.choosing`: report cards, the summary table, gates;
@@ -18,12 +20,24 @@ what they return; ``tests/book/test_<chapter>.py`` asserts each chapter's claims
 on the same data.
 """
 
-from actnet.experiments import choosing, maxout, nonlinearity, relu, sigmoid, tanh, variants
+from actnet.experiments import (
+    choosing,
+    initialisation,
+    maxout,
+    nonlinearity,
+    normalisation,
+    relu,
+    sigmoid,
+    tanh,
+    variants,
+)
 from actnet.experiments import cost as _cost
 from actnet.experiments.choosing import *  # noqa: F403
 from actnet.experiments.cost import *  # noqa: F403
+from actnet.experiments.initialisation import *  # noqa: F403
 from actnet.experiments.maxout import *  # noqa: F403
 from actnet.experiments.nonlinearity import *  # noqa: F403
+from actnet.experiments.normalisation import *  # noqa: F403
 from actnet.experiments.relu import *  # noqa: F403
 from actnet.experiments.sigmoid import *  # noqa: F403
 from actnet.experiments.tanh import *  # noqa: F403
@@ -35,6 +49,8 @@ __all__ = [
     *sigmoid.__all__,
     *tanh.__all__,
     *relu.__all__,
+    *initialisation.__all__,
+    *normalisation.__all__,
     *variants.__all__,
     *maxout.__all__,
     *choosing.__all__,
