@@ -37,6 +37,7 @@ from actnet.experiments.nonlinearity import (
     relu_approximation,
     relu_step,
 )
+from actnet.experiments.output_layer import *  # noqa: F403 (the names of output_layer.__all__)
 from actnet.experiments.outputs import RegressionOutput, regression_output
 from actnet.experiments.report import ReportCard, report_card, report_cards, summary_table
 from actnet.experiments.saturation_theory import (
