@@ -762,8 +762,11 @@ def zero_activations(result, fig=None):
     return fig
 
 
-# ------------------------------------------------------------ the output layer
+# ------------------------------------------- the output layer; today's activations
 __all__ += [
+    "glu_comparison",
+    "glu_widths",
+    "mobile_activations",
     "multi_label_vs_multi_class",
     "softmax_gradient",
     "softmax_overflow",
@@ -921,4 +924,94 @@ def multi_label_vs_multi_class(result, fig=None):
         ax.set_aspect("equal")
         _labels(ax, "$x_1$", "$x_2$", f"{result.heads[h]}: sum of the probabilities")
     fig.colorbar(image, ax=maps, shrink=0.8, label="sum of the three probabilities")
+    return fig
+
+
+def glu_comparison(result, fig=None):
+    """Training loss per epoch on each data set: the median over the seeds, and the range."""
+    n = len(result.datasets)
+    fig = _figure(fig, (3.6 * n, 3.4))
+    axes = np.atleast_1d(fig.subplots(1, n, squeeze=False)[0])
+    epochs = np.arange(result.loss_curves.shape[-1])
+    styles = ("-", "--", "-.", ":")
+    for d, (ax, dataset) in enumerate(zip(axes, result.datasets)):
+        for i, variant in enumerate(result.variants):
+            curves = result.loss_curves[i, d][~result.diverged[i, d]]
+            gone = int(result.diverged[i, d].sum())
+            label = variant + (f" ({gone} diverged)" if gone else "")
+            if curves.size == 0:
+                ax.plot([], [], color=_colour(i), label=f"{variant} (all diverged)")
+                continue
+            ax.plot(
+                epochs,
+                np.median(curves, axis=0),
+                color=_colour(i),
+                ls=styles[i % 4],
+                lw=1.8,
+                label=label,
+            )
+            ax.fill_between(
+                epochs, curves.min(axis=0), curves.max(axis=0), color=_colour(i), alpha=0.15
+            )
+        ax.set_yscale("log")
+        _labels(ax, "epoch", "training loss", dataset.replace("_", " "))
+    axes[0].legend(fontsize=7, frameon=False)
+    return fig
+
+
+def glu_widths(result, fig=None):
+    """Parameters of the plain and the gated block of each case (log scale)."""
+    fig = _figure(fig, (6.0, 3.4))
+    ax = fig.subplots()
+    positions = np.arange(len(result.cases))
+    ax.bar(positions - 0.2, result.plain_parameters, 0.4, color=OKABE_ITO[0], label="plain")
+    ax.bar(positions + 0.2, result.gated_parameters, 0.4, color=OKABE_ITO[1], label="gated")
+    for i in positions:
+        ax.annotate(
+            f"width {result.plain_width[i]} -> {result.gated_width[i]}",
+            (i, max(result.plain_parameters[i], result.gated_parameters[i])),
+            ha="center",
+            va="bottom",
+            fontsize=7,
+        )
+    ax.set_yscale("log")
+    ax.set_xticks(positions, result.cases, rotation=15, ha="right", fontsize=7)
+    _labels(ax, "block", "parameters", "Narrower gated blocks, same parameter count")
+    ax.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def mobile_activations(result, fig=None):
+    """Each hard activation over its smooth one, and the operations per element of both."""
+    n = len(result.hard)
+    fig = _figure(fig, (3.3 * (n + 1), 3.2))
+    axes = fig.subplots(1, n + 1)
+    for i, ax in enumerate(axes[:n]):
+        ax.axhline(0.0, color=_REFERENCE, lw=0.8)
+        ax.plot(
+            result.x, result.smooth_values[i], color=OKABE_ITO[0], lw=2.5, label=result.smooth[i]
+        )
+        ax.plot(
+            result.x,
+            result.hard_values[i],
+            color=OKABE_ITO[1],
+            lw=1.5,
+            ls="--",
+            label=result.hard[i],
+        )
+        _labels(
+            ax,
+            "input $x$",
+            "output",
+            f"largest gap {result.max_value_error[i]:.3g} at x = {result.value_error_at[i]:g}",
+        )
+        ax.legend(fontsize=8, frameon=False)
+    ax = axes[n]
+    positions = np.arange(n)
+    names = [f"{h}\nvs {s}" for h, s in zip(result.hard, result.smooth)]
+    ax.bar(positions - 0.2, result.value_operations[:, 0], 0.4, color=OKABE_ITO[1], label="hard")
+    ax.bar(positions + 0.2, result.value_operations[:, 1], 0.4, color=OKABE_ITO[0], label="smooth")
+    ax.set_xticks(positions, names, fontsize=7)
+    _labels(ax, "pair", "NumPy operations per element", "Cost of the value")
+    ax.legend(fontsize=8, frameon=False)
     return fig

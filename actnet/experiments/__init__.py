@@ -29,6 +29,7 @@ from actnet.experiments.maxout import (
     maxout_parameters,
     maxout_special_cases,
 )
+from actnet.experiments.modern import *  # noqa: F403 (the names of modern.__all__)
 from actnet.experiments.nonlinearity import (
     LinearCollapse,
     ReluApproximation,
