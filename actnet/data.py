@@ -21,9 +21,11 @@ __all__ = [
     "blobs",
     "classification",
     "moons",
+    "overlapping_discs",
     "regression",
     "rings",
     "spirals",
+    "three_rings",
     "xor",
 ]
 
@@ -158,3 +160,70 @@ def regression(
     x = np.linspace(-1.0, 1.0, n) if grid else np.sort(rng.uniform(-1.0, 1.0, n))
     y = f(x) + (noise * rng.standard_normal(n) if noise > 0 else 0.0)
     return x[:, None], y[:, None]
+
+
+# ------------------------------------------------------ more than two classes
+def three_rings(
+    n: int = 600, noise: float = 0.05, seed: Any = 0, radii=(0.3, 0.65, 1.0)
+) -> Dataset:
+    """Three concentric rings, one class each: class ``c`` lies on radius ``radii[c]``.
+
+    Returns ``X`` of shape ``(n, 2)`` and integer labels ``y`` in {0, 1, 2}
+    (``n // 3`` of each, or as close as ``n`` allows), in turn 0, 1, 2, 0, ...
+    Angles are uniform; the radius is ``radii[c]`` plus Gaussian noise of
+    standard deviation ``noise``. Exactly one class is true for every point:
+    a set for a softmax output.
+
+    >>> X, y = three_rings(6, seed=0)
+    >>> X.shape, y.tolist()
+    ((6, 2), [0, 1, 2, 0, 1, 2])
+    """
+    n = integer_at_least("n", n, 3)
+    noise = _noise("noise", noise)
+    radii = np.asarray(radii, dtype=float)
+    if radii.shape != (3,) or not np.all(np.isfinite(radii)):
+        raise ValueError(f"radii must be three finite numbers, got {radii.tolist()}")
+    rng = rng_from(seed)
+    y = np.arange(n) % 3
+    angle = rng.uniform(0.0, 2.0 * np.pi, n)
+    radius = radii[y] + noise * rng.standard_normal(n)
+    return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]), y
+
+
+def overlapping_discs(
+    n: int = 600, seed: Any = 0, radius: float = 0.7, distance: float = 0.45
+) -> Dataset:
+    r"""Three overlapping discs; a point carries the label of every disc it lies in.
+
+    The discs have radius ``radius`` and centres ``distance`` from the origin,
+    120 degrees apart (the first straight up). Each point is drawn uniformly
+    inside one disc chosen at random, so it carries at least one label, and
+    two or three where the discs overlap.
+
+    Returns ``X`` of shape ``(n, 2)`` and ``Y`` of shape ``(n, 3)`` with
+    ``Y[i, c] = 1`` if point ``i`` lies in disc ``c`` (0 otherwise): a
+    multi-label set, where the labels of one point are not exclusive.
+
+    >>> X, Y = overlapping_discs(5, seed=0)
+    >>> X.shape, Y.shape, bool(Y.sum(axis=1).min() >= 1)
+    ((5, 2), (5, 3), True)
+    """
+    n = integer_at_least("n", n, 1)
+    radius = real_number("radius", radius)
+    distance = real_number("distance", distance)
+    if radius <= 0 or distance < 0:
+        raise ValueError(
+            f"radius must be > 0 and distance >= 0, got radius={radius}, distance={distance}"
+        )
+    rng = rng_from(seed)
+    angles = np.pi / 2 + 2 * np.pi * np.arange(3) / 3
+    centres = distance * np.column_stack([np.cos(angles), np.sin(angles)])
+    disc = rng.integers(0, 3, n)
+    # sqrt of a uniform radius fraction: uniform over the disc's area
+    r = radius * np.sqrt(rng.uniform(0.0, 1.0, n))
+    angle = rng.uniform(0.0, 2.0 * np.pi, n)
+    X = centres[disc] + np.column_stack([r * np.cos(angle), r * np.sin(angle)])
+    inside = np.linalg.norm(X[:, None, :] - centres[None, :, :], axis=2) <= radius
+    # the disc a point was drawn in contains it, whatever the rounding
+    inside[np.arange(n), disc] = True
+    return X, inside.astype(np.int64)

@@ -41,6 +41,8 @@ __all__ = [
     "ActivationLayer",
     "BatchNorm",
     "Dense",
+    "GLU_VARIANTS",
+    "GatedLinearUnit",
     "History",
     "Layer",
     "LayerNorm",
@@ -49,6 +51,7 @@ __all__ = [
     "PReLU",
     "Softmax",
     "dead_fraction",
+    "glu_hidden_width",
     "saturated_fraction",
 ]
 
@@ -442,6 +445,132 @@ class LayerNorm(Layer):
     @property
     def name(self) -> str:
         return f"LayerNorm({self.n_features})"
+
+
+# ------------------------------------------------------- gated linear units
+#: The gate of each gated linear unit of Shazeer (2020), by name. ``"glu"`` is
+#: Dauphin et al. (2017)'s original with a sigmoid gate; ``"bilinear"`` has none.
+GLU_VARIANTS: dict[str, str] = {
+    "glu": "sigmoid",
+    "reglu": "relu",
+    "geglu": "gelu",
+    "swiglu": "silu",
+    "bilinear": "identity",
+}
+
+
+class GatedLinearUnit(Layer):
+    r"""A gated linear unit: one linear map, gated elementwise by an activation of another.
+
+    .. math::
+        a = xW + b, \qquad u = xV + c, \qquad y = f(a) \odot u
+
+    with :math:`f` the gate: the sigmoid for GLU (Dauphin et al., 2017), ReLU
+    for ReGLU, GELU for GEGLU, Swish (SiLU) for SwiGLU (Shazeer, 2020); pass a
+    name of :data:`GLU_VARIANTS` or any activation. Followed by a :class:`Dense`
+    layer ``W_2`` it is Shazeer's feed-forward block :math:`(f(xW) \odot xV)\,W_2`
+    (with biases here).
+
+    Backward, with :math:`g = \partial L/\partial y`:
+
+    .. math::
+        \frac{\partial L}{\partial a} = g \odot u \odot f'(a), \qquad
+        \frac{\partial L}{\partial u} = g \odot f(a), \qquad
+        \frac{\partial L}{\partial x} = \frac{\partial L}{\partial a} W^\top
+            + \frac{\partial L}{\partial u} V^\top
+
+    and :math:`\partial L/\partial W = x^\top \partial L/\partial a`,
+    :math:`\partial L/\partial b = \sum_i \partial L/\partial a_i` (likewise
+    ``V`` and ``c`` with :math:`\partial L/\partial u`). ``W`` and ``V`` are
+    each initialised like a :class:`Dense` layer's weights.
+
+    >>> layer = GatedLinearUnit(1, 1, "reglu", rng=0)
+    >>> layer.W[...] = 1.0; layer.V[...] = -2.0   # relu(x) * (-2x): 0 for x <= 0
+    >>> layer.forward(np.array([[-1.0], [3.0]])).ravel()
+    array([  0., -18.])
+    """
+
+    is_nonlinearity = True
+
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        gate: str | Activation = "sigmoid",
+        init: str = "he",
+        bias_init: float = 0.0,
+        rng: Any = None,
+        init_scale: float | None = None,
+        dtype: Any = np.float64,
+    ) -> None:
+        super().__init__()
+        self.n_in = integer_at_least("n_in", n_in, 1)
+        self.n_out = integer_at_least("n_out", n_out, 1)
+        if isinstance(gate, str) and gate.strip().lower() in GLU_VARIANTS:
+            self.variant = gate.strip().lower()
+            gate = GLU_VARIANTS[self.variant]
+        else:
+            self.variant = None
+        self.gate = get(gate)
+        rng = rng_from(rng)
+        self.W, self.b = initialize(init, n_in, n_out, rng, init_scale, bias_init, dtype)
+        self.V, self.c = initialize(init, n_in, n_out, rng, init_scale, bias_init, dtype)
+        self.params = [self.W, self.b, self.V, self.c]
+
+    def forward(self, x):
+        self.x = x
+        self.preactivation = np.dot(x, self.W) + self.b
+        self.linear = np.dot(x, self.V) + self.c
+        self.gated = self.gate(self.preactivation)
+        self.output = self.gated * self.linear
+        return self.output
+
+    def backward(self, grad_y):
+        grad_a = grad_y * self.linear * self.gate.grad(self.preactivation)
+        grad_u = grad_y * self.gated
+        self.grads = [
+            np.dot(self.x.T, grad_a),
+            grad_a.sum(axis=0),
+            np.dot(self.x.T, grad_u),
+            grad_u.sum(axis=0),
+        ]
+        return np.dot(grad_a, self.W.T) + np.dot(grad_u, self.V.T)
+
+    @property
+    def name(self) -> str:
+        gate = self.variant or f"gate {self.gate.name}"
+        return f"GatedLinearUnit({self.n_in}->{self.n_out}, {gate})"
+
+
+def glu_hidden_width(plain_width: int, n_in: int, n_out: int, bias: bool = True) -> int:
+    r"""The width of a gated block with as many parameters as a plain block of ``plain_width``.
+
+    A plain block ``n_in -> d -> n_out`` (dense, activation, dense) has
+    :math:`d(n_{in} + n_{out})` weights; a gated one ``n_in -> h -> n_out``
+    (:class:`GatedLinearUnit`, dense) has :math:`h(2n_{in} + n_{out})`, since
+    its first layer has two weight matrices. With biases (``bias=True``) add
+    :math:`d + n_{out}` and :math:`2h + n_{out}`. Equal counts give
+
+    .. math:: h = d\,\frac{n_{in} + n_{out} + \beta}{2 n_{in} + n_{out} + 2\beta},
+        \qquad \beta = 1 \text{ with biases, } 0 \text{ without,}
+
+    rounded to the nearest integer (at least 1). In a transformer,
+    :math:`n_{in} = n_{out}` and there are no biases: :math:`h = \tfrac23 d`,
+    the rule of Shazeer (2020), who shrinks :math:`d = 3072` to 2048.
+
+    >>> glu_hidden_width(3072, 768, 768, bias=False)
+    2048
+    >>> glu_hidden_width(16, 2, 1)   # 16 * 4 / 7 = 9.1
+    9
+    """
+    plain_width = integer_at_least("plain_width", plain_width, 1)
+    n_in = integer_at_least("n_in", n_in, 1)
+    n_out = integer_at_least("n_out", n_out, 1)
+    if not isinstance(bias, bool | np.bool_):
+        raise TypeError(f"bias must be True or False, got {bias!r}")
+    beta = int(bias)
+    width = plain_width * (n_in + n_out + beta) / (2 * n_in + n_out + 2 * beta)
+    return max(1, round(width))
 
 
 # ------------------------------------------------------------ instrumentation

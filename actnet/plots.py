@@ -917,3 +917,258 @@ def bias_before_batchnorm(result, fig=None):
     )
     ax.legend(fontsize=8, frameon=False)
     return fig
+
+
+# ------------------------------------------- the output layer; today's activations
+__all__ += [
+    "glu_comparison",
+    "glu_widths",
+    "mobile_activations",
+    "multi_label_vs_multi_class",
+    "softmax_gradient",
+    "softmax_overflow",
+    "softmax_temperature",
+    "two_class_softmax",
+]
+
+
+def softmax_gradient(result, fig=None):
+    """Every entry of the gradient: the formula (p - y)/n against central differences."""
+    fig = _figure(fig, (4.2, 3.8))
+    ax = fig.subplots()
+    analytic, numerical = result.analytic.ravel(), result.numerical.ravel()
+    ends = [min(analytic.min(), numerical.min()), max(analytic.max(), numerical.max())]
+    ax.plot(ends, ends, color=_REFERENCE, lw=1, ls="--", label="equal")
+    ax.scatter(analytic, numerical, s=25, color=OKABE_ITO[0], label="one logit", zorder=3)
+    _labels(
+        ax,
+        "formula $(p - y)/n$",
+        "central differences",
+        f"Largest difference {result.max_abs_error:.1e}",
+    )
+    ax.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def two_class_softmax(result, fig=None):
+    """softmax([z, 0])[0] and sigmoid(z) on one axis; their difference on the other."""
+    fig = _figure(fig, (8.0, 3.2))
+    left, right = fig.subplots(1, 2)
+    left.plot(result.z, result.sigmoid, color=OKABE_ITO[0], lw=3, label=r"$\sigma(z)$")
+    left.plot(
+        result.z,
+        result.softmax_first,
+        color=OKABE_ITO[1],
+        lw=1.5,
+        ls="--",
+        label=r"softmax$(z, 0)_1$",
+    )
+    _labels(left, "logit $z$", "probability of class 1", "Two logits, one of them 0")
+    left.legend(fontsize=8, frameon=False)
+    right.axhline(0.0, color=_REFERENCE, lw=0.8)
+    right.plot(result.z, result.softmax_first - result.sigmoid, color=OKABE_ITO[2], lw=1)
+    _labels(
+        right,
+        "logit $z$",
+        r"softmax$(z, 0)_1 - \sigma(z)$",
+        f"Largest difference {result.max_abs_difference:.1e}",
+    )
+    return fig
+
+
+def softmax_overflow(result, fig=None):
+    """For each shift of the logits: the naive softmax (x where it is NaN) and the stable one."""
+    fig = _figure(fig, (8.0, 3.4))
+    axes = fig.subplots(1, 2, sharey=True)
+    positions = np.arange(result.scales.size)
+    for j, (ax, case) in enumerate(zip(axes, result.cases)):
+        for c in range(result.exact.size):
+            ax.plot(
+                positions,
+                result.stable[:, j, c],
+                "o-",
+                color=_colour(c),
+                lw=1.5,
+                label=f"stable, class {c + 1}",
+            )
+            finite = np.isfinite(result.naive[:, j, c])
+            ax.plot(
+                positions[finite],
+                result.naive[finite, j, c],
+                "s",
+                mfc="none",
+                ms=9,
+                color=_colour(c),
+                label=f"naive, class {c + 1}",
+            )
+        broken = ~result.naive_finite[:, j]
+        ax.plot(
+            positions[broken],
+            np.full(broken.sum(), 1.02),
+            "x",
+            color=OKABE_ITO[1],
+            ms=9,
+            mew=2,
+            label="naive: NaN",
+        )
+        sign = "+" if j == 0 else "-"
+        ax.set_xticks(positions, [f"{s:g}" for s in result.scales], rotation=45)
+        ax.set_ylim(-0.05, 1.1)
+        _labels(
+            ax, f"shift s (logits {sign}s + offsets)", "probability", f"{case.capitalize()} logits"
+        )
+    axes[0].legend(fontsize=7, frameon=False, ncol=2, loc="center left")
+    return fig
+
+
+def softmax_temperature(result, fig=None):
+    """Each class's probability, and the entropy, as the temperature varies."""
+    fig = _figure(fig, (8.0, 3.2))
+    left, right = fig.subplots(1, 2)
+    for c, z in enumerate(result.logits):
+        left.plot(
+            result.temperatures,
+            result.probabilities[:, c],
+            color=_colour(c),
+            lw=2,
+            label=f"logit {z:g}",
+        )
+    left.set_xscale("log")
+    left.set_ylim(-0.03, 1.03)
+    _labels(left, "temperature $T$", "probability", r"softmax$(z / T)$")
+    left.legend(fontsize=8, frameon=False)
+    right.plot(result.temperatures, result.entropy, color=OKABE_ITO[0], lw=2)
+    right.axhline(result.max_entropy, color=_REFERENCE, lw=1, ls="--", label=r"$\ln C$")
+    right.set_xscale("log")
+    _labels(right, "temperature $T$", "entropy (nats)", "From certain to uniform")
+    right.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def multi_label_vs_multi_class(result, fig=None):
+    """Exact matches per data set and output (one dot per seed), and the probability sums
+    of the first seed's networks on the overlapping discs."""
+    fig = _figure(fig, (11.0, 3.6))
+    bars, *maps = fig.subplots(1, 3, width_ratios=[1.3, 1, 1])
+    d_discs = result.datasets.index("overlapping_discs")
+    width = 0.38
+    for h, head in enumerate(result.heads):
+        for d in range(len(result.datasets)):
+            values = result.exact_match[d, h]
+            x = d + (h - 0.5) * width
+            bars.bar(x, np.nanmean(values), width, color=_colour(h), label=head if d == 0 else None)
+            bars.plot(np.full(values.size, x), values, ".", color="0.2", ms=5)
+    ceiling = float(np.mean(result.softmax_ceiling))
+    bars.plot(
+        [d_discs - width, d_discs],
+        [ceiling, ceiling],
+        color=_REFERENCE,
+        lw=2,
+        ls="--",
+        label="softmax's ceiling",
+    )
+    bars.set_xticks(range(len(result.datasets)), [d.replace("_", " ") for d in result.datasets])
+    bars.set_ylim(0, 1.05)
+    _labels(bars, "data set", "exact match (test set)", "All labels of a point right")
+    bars.legend(fontsize=7, frameon=False, loc="lower left")
+    totals = result.grid_probabilities[d_discs].sum(axis=-1)
+    X, Y = result.X[d_discs], result.Y[d_discs]
+    for h, ax in enumerate(maps):
+        image = ax.pcolormesh(
+            result.grid, result.grid, totals[h], vmin=0, vmax=3, cmap="viridis", shading="auto"
+        )
+        ax.scatter(X[:, 0], X[:, 1], c=Y.sum(axis=1), s=3, cmap="Greys", vmin=0, vmax=3)
+        ax.set_aspect("equal")
+        _labels(ax, "$x_1$", "$x_2$", f"{result.heads[h]}: sum of the probabilities")
+    fig.colorbar(image, ax=maps, shrink=0.8, label="sum of the three probabilities")
+    return fig
+
+
+def glu_comparison(result, fig=None):
+    """Training loss per epoch on each data set: the median over the seeds, and the range."""
+    n = len(result.datasets)
+    fig = _figure(fig, (3.6 * n, 3.4))
+    axes = np.atleast_1d(fig.subplots(1, n, squeeze=False)[0])
+    epochs = np.arange(result.loss_curves.shape[-1])
+    styles = ("-", "--", "-.", ":")
+    for d, (ax, dataset) in enumerate(zip(axes, result.datasets)):
+        for i, variant in enumerate(result.variants):
+            curves = result.loss_curves[i, d][~result.diverged[i, d]]
+            gone = int(result.diverged[i, d].sum())
+            label = variant + (f" ({gone} diverged)" if gone else "")
+            if curves.size == 0:
+                ax.plot([], [], color=_colour(i), label=f"{variant} (all diverged)")
+                continue
+            ax.plot(
+                epochs,
+                np.median(curves, axis=0),
+                color=_colour(i),
+                ls=styles[i % 4],
+                lw=1.8,
+                label=label,
+            )
+            ax.fill_between(
+                epochs, curves.min(axis=0), curves.max(axis=0), color=_colour(i), alpha=0.15
+            )
+        ax.set_yscale("log")
+        _labels(ax, "epoch", "training loss", dataset.replace("_", " "))
+    axes[0].legend(fontsize=7, frameon=False)
+    return fig
+
+
+def glu_widths(result, fig=None):
+    """Parameters of the plain and the gated block of each case (log scale)."""
+    fig = _figure(fig, (6.0, 3.4))
+    ax = fig.subplots()
+    positions = np.arange(len(result.cases))
+    ax.bar(positions - 0.2, result.plain_parameters, 0.4, color=OKABE_ITO[0], label="plain")
+    ax.bar(positions + 0.2, result.gated_parameters, 0.4, color=OKABE_ITO[1], label="gated")
+    for i in positions:
+        ax.annotate(
+            f"width {result.plain_width[i]} -> {result.gated_width[i]}",
+            (i, max(result.plain_parameters[i], result.gated_parameters[i])),
+            ha="center",
+            va="bottom",
+            fontsize=7,
+        )
+    ax.set_yscale("log")
+    ax.set_xticks(positions, result.cases, rotation=15, ha="right", fontsize=7)
+    _labels(ax, "block", "parameters", "Narrower gated blocks, same parameter count")
+    ax.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def mobile_activations(result, fig=None):
+    """Each hard activation over its smooth one, and the operations per element of both."""
+    n = len(result.hard)
+    fig = _figure(fig, (3.3 * (n + 1), 3.2))
+    axes = fig.subplots(1, n + 1)
+    for i, ax in enumerate(axes[:n]):
+        ax.axhline(0.0, color=_REFERENCE, lw=0.8)
+        ax.plot(
+            result.x, result.smooth_values[i], color=OKABE_ITO[0], lw=2.5, label=result.smooth[i]
+        )
+        ax.plot(
+            result.x,
+            result.hard_values[i],
+            color=OKABE_ITO[1],
+            lw=1.5,
+            ls="--",
+            label=result.hard[i],
+        )
+        _labels(
+            ax,
+            "input $x$",
+            "output",
+            f"largest gap {result.max_value_error[i]:.3g} at x = {result.value_error_at[i]:g}",
+        )
+        ax.legend(fontsize=8, frameon=False)
+    ax = axes[n]
+    positions = np.arange(n)
+    names = [f"{h}\nvs {s}" for h, s in zip(result.hard, result.smooth)]
+    ax.bar(positions - 0.2, result.value_operations[:, 0], 0.4, color=OKABE_ITO[1], label="hard")
+    ax.bar(positions + 0.2, result.value_operations[:, 1], 0.4, color=OKABE_ITO[0], label="smooth")
+    ax.set_xticks(positions, names, fontsize=7)
+    _labels(ax, "pair", "NumPy operations per element", "Cost of the value")
+    ax.legend(fontsize=8, frameon=False)
+    return fig

@@ -12,6 +12,8 @@ later chapter that uses it again imports it from there:
 * :mod:`~actnet.experiments.variants`: leaky ReLU, PReLU, ELU, SELU, GELU, SiLU, softplus, mish;
 * :mod:`~actnet.experiments.maxout`: what maxout contains, fits and costs;
 * :mod:`~actnet.experiments.choosing`: report cards, the summary table, gates;
+* :mod:`~actnet.experiments.output_layer`: softmax, cross-entropy and its gradient, log-sum-exp;
+* :mod:`~actnet.experiments.modern`: gated linear units at equal parameters, mobile activations;
 * :mod:`~actnet.experiments.cost`: the time each activation takes, which several chapters compare.
 
 Every experiment is also importable from here: ``experiments.dying_relu`` is
@@ -24,8 +26,10 @@ from actnet.experiments import (
     choosing,
     initialisation,
     maxout,
+    modern,
     nonlinearity,
     normalisation,
+    output_layer,
     relu,
     sigmoid,
     tanh,
@@ -36,8 +40,10 @@ from actnet.experiments.choosing import *  # noqa: F403
 from actnet.experiments.cost import *  # noqa: F403
 from actnet.experiments.initialisation import *  # noqa: F403
 from actnet.experiments.maxout import *  # noqa: F403
+from actnet.experiments.modern import *  # noqa: F403
 from actnet.experiments.nonlinearity import *  # noqa: F403
 from actnet.experiments.normalisation import *  # noqa: F403
+from actnet.experiments.output_layer import *  # noqa: F403
 from actnet.experiments.relu import *  # noqa: F403
 from actnet.experiments.sigmoid import *  # noqa: F403
 from actnet.experiments.tanh import *  # noqa: F403
@@ -54,5 +60,7 @@ __all__ = [
     *variants.__all__,
     *maxout.__all__,
     *choosing.__all__,
+    *output_layer.__all__,
+    *modern.__all__,
     *_cost.__all__,
 ]
