@@ -234,7 +234,7 @@ def _delimiters(preprocessors: list[Any]) -> list[tuple[str, str]]:
 
 
 def _failing_cell(pre: Any, node: Any, resources: dict, error: Exception) -> str:
-    """", cell i" for the first cell on which ``pre`` fails as it did on the notebook."""
+    """The first cell on which ``pre`` fails as it did on the notebook, as ", cell i"."""
     for index, cell in enumerate(node.cells):
         try:
             pre.preprocess_cell(copy.deepcopy(cell), dict(resources), index)
@@ -316,7 +316,8 @@ def _made(notebook: Any, which: str, name: str) -> str:
         return _edition_text(notebook, which, name)
     except AssignError:
         raise
-    except Exception as error:  # whatever else a malformed notebook makes nbformat or nbgrader raise
+    # whatever else a malformed notebook makes nbformat or nbgrader raise
+    except Exception as error:
         raise AssignError(
             f"{name}: cannot make its {which} edition: {type(error).__name__}: {_one_line(error)}"
         ) from None
