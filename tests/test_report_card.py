@@ -62,3 +62,21 @@ def test_summary_table_rounds_every_number(classics):
     assert [r["name"] for r in rows] == ["sigmoid", "tanh", "relu", "leaky_relu"]
     assert rows[0]["max_derivative"] == 0.25
     assert all(r["mean_output"] == round(r["mean_output"], 2) for r in rows)
+
+
+@pytest.mark.parametrize(
+    "value, grad, what",
+    [
+        (lambda x: np.full_like(x, np.nan), lambda x: np.ones_like(x), "value"),
+        (lambda x: x, lambda x: np.full_like(x, np.nan), "derivative"),
+    ],
+)
+def test_an_activation_that_is_nan_everywhere_gets_no_card_and_no_rank(value, grad, what):
+    actnet.register("test_all_nan", value, grad)
+    try:
+        with pytest.raises(ValueError, match=f"'test_all_nan': its {what} is NaN at every point"):
+            report_card("test_all_nan", seeds=(0,))
+        with pytest.raises(ValueError, match="nothing to measure"):
+            report_cards(["relu", "test_all_nan"], seeds=(0,))
+    finally:
+        actnet.unregister("test_all_nan")
