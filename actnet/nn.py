@@ -389,7 +389,7 @@ class History:
 
     @property
     def diverged_at_epoch(self) -> int | None:
-        """The same as :attr:`diverged_at`."""
+        """The same as ``diverged_at``."""
         return self.diverged_at
 
 
