@@ -264,9 +264,12 @@ def _answer(function: Callable, args: tuple, kwargs: Mapping[str, Any]) -> dict[
 def _confine(time_limit: float) -> _Printed:
     """In the answer's process: its own process group (killed as one), no terminal,
     limited CPU time and memory, NumPy's default error handling, its printing captured."""
+    import faulthandler
     import resource  # POSIX only, as fork is
 
     os.setpgid(0, 0)
+    # a crash is the verdict; its traceback would land on the caller's stderr
+    faulthandler.disable()
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
