@@ -29,7 +29,8 @@ Each call of the answer runs in a child process, forked from the notebook's
 (so it sees every name the notebook defined), and the check waits for its
 reply for at most ``TIME_LIMIT`` seconds (or ``time_limit=``, a positive
 number), then kills it, with every process it started: the verdict comes back
-within the limit whatever the answer does (a loop that swallows every
+within the limit, plus the milliseconds a process takes to start and end,
+whatever the answer does (a loop that swallows every
 exception, a long computation inside NumPy or a C function, ``sys.exit``,
 ``os._exit``, a crash, endless printing), and the caller's signal handlers and
 timers are left alone. The child may allocate ``MEMORY_LIMIT`` bytes more
@@ -261,25 +262,39 @@ def _answer(function: Callable, args: tuple, kwargs: Mapping[str, Any]) -> dict[
     return reply
 
 
+def _lower_rlimit(resource: Any, which: int, wanted: int, slack: int = 0) -> None:
+    """Lower a resource limit of this process to ``wanted`` (its hard limit to ``wanted +
+    slack``), never above what the system already allows."""
+    soft, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+        slack = min(slack, hard - wanted)
+    resource.setrlimit(which, (wanted, wanted + slack))
+
+
 def _confine(time_limit: float) -> _Printed:
     """In the answer's process: its own process group (killed as one), no terminal,
-    limited CPU time and memory, NumPy's default error handling, its printing captured."""
+    limited CPU time and memory, no core files, NumPy's default error handling, its
+    printing captured."""
     import faulthandler
     import resource  # POSIX only, as fork is
 
-    os.setpgid(0, 0)
+    try:
+        os.setpgid(0, 0)
+    except OSError:  # the checker has done it already
+        pass
     # a crash is the verdict; its traceback would land on the caller's stderr
     faulthandler.disable()
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     # a process whose checker has gone (its kernel killed) still ends, after this much CPU
-    seconds = math.ceil(time_limit) + 1
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+    _lower_rlimit(resource, resource.RLIMIT_CPU, math.ceil(time_limit) + 1, slack=1)
+    _lower_rlimit(resource, resource.RLIMIT_CORE, 0)
     if os.path.exists("/proc/self/statm"):
         with open("/proc/self/statm") as statm:
             size = int(statm.read().split()[0]) * resource.getpagesize()
-        resource.setrlimit(resource.RLIMIT_AS, (size + MEMORY_LIMIT, size + MEMORY_LIMIT))
+        _lower_rlimit(resource, resource.RLIMIT_AS, size + MEMORY_LIMIT)
     np.seterr(all="warn", under="ignore")
     printed = _Printed()
     sys.stdin, sys.stdout, sys.stderr = io.StringIO(), printed, printed

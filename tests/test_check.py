@@ -2,6 +2,7 @@
 
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -635,3 +636,24 @@ def test_without_fork_the_answer_runs_in_a_thread_and_the_check_still_returns(mo
     assert check.activation(lambda x: np.maximum(x, 0), "relu").passed
     message = failed(check.activation(lambda x: sys.exit(2), "relu", raise_on_failure=False))
     assert "called exit()" in message
+
+
+@needs_fork
+def test_checks_work_where_the_system_already_caps_memory_and_cpu_time():
+    script = """
+import resource
+import numpy as np
+from actnet import check
+
+resource.setrlimit(resource.RLIMIT_CPU, (3600, 3600))
+size = int(open("/proc/self/statm").read().split()[0]) * resource.getpagesize()
+resource.setrlimit(resource.RLIMIT_AS, (size + 2**29, size + 2**29))
+print(check.activation(lambda x: np.maximum(x, 0), "relu").passed)
+print(check.activation(lambda x: np.ones(10**9), "relu", raise_on_failure=False).message)
+"""
+    if not os.path.exists("/proc/self/statm"):
+        pytest.skip("needs /proc to know the process's size")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    passed, message = run.stdout.splitlines()
+    assert passed == "True" and "raised MemoryError" in message
