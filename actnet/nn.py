@@ -965,8 +965,8 @@ class MLP:
             or a parameter became NaN or infinite, the loss rose above
             :data:`LOSS_GROWTH_LIMIT` times its starting value, or the
             parameters' norm grew :data:`PARAMETER_GROWTH_LIMIT` times while
-            the loss stopped falling (no lower than its best so far). The network then refuses to predict or
-            train (:class:`DivergedError`).
+            the loss stopped falling (no lower than its best so far). The
+            network then refuses to predict or train (:class:`DivergedError`).
 
         Raises
         ------
