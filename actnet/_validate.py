@@ -60,8 +60,13 @@ def choice(kind: str, name: Any, valid: Iterable[str]) -> str:
     return key
 
 
-def rng_from(seed: Any) -> np.random.Generator:
-    """A NumPy ``Generator`` from a seed or an existing generator."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    return np.random.default_rng(seed)
+def rng_from(seed: Any, name: str = "seed") -> np.random.Generator:
+    """A NumPy ``Generator`` from a seed (an integer >= 0; None draws fresh entropy) or
+    an existing generator, which is returned as it is."""
+    if seed is None or isinstance(seed, np.random.Generator):
+        return np.random.default_rng(seed)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{name} must be an integer >= 0 or a numpy.random.Generator, got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"{name} must be an integer >= 0, got {seed}")
+    return np.random.default_rng(int(seed))

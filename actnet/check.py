@@ -20,14 +20,31 @@ inputs, edge cases included (0, large inputs, +-inf, NaN, float32 arrays, a
   nbclient's ``allow_errors=True`` runs on.) Pass ``raise_on_failure=False``
   to get the failing :class:`Result` back instead.
 
-A check never lets a student's answer crash the kernel: an answer that raises
-(``NotImplementedError`` from an unanswered exercise included), returns the
-wrong shape, dtype or type, changes its input in place, or never returns is
-reported like a wrong value. The time limit (``TIME_LIMIT`` seconds a
-call, or ``time_limit=``) is enforced with ``SIGALRM`` when the check runs in
-the main thread of a Unix process, as notebook cells do; elsewhere the call
-runs in a daemon thread, which is abandoned, still running, when it overruns
-(a thread cannot be stopped), and the check reports the overrun.
+A check never lets a student's answer crash the kernel or fool it: an answer
+that raises (``NotImplementedError`` from an unanswered exercise included),
+returns the wrong shape, dtype or type, changes its input in place, or never
+returns is reported like a wrong value.
+
+Each call of the answer runs in a child process, forked from the notebook's
+(so it sees every name the notebook defined), and the check waits for its
+reply for at most ``TIME_LIMIT`` seconds (or ``time_limit=``, a positive
+number), then kills it, with every process it started: the verdict comes back
+within the limit, plus the milliseconds a process takes to start and end,
+whatever the answer does (a loop that swallows every
+exception, a long computation inside NumPy or a C function, ``sys.exit``,
+``os._exit``, a crash, endless printing), and the caller's signal handlers and
+timers are left alone. The child may allocate ``MEMORY_LIMIT`` bytes more
+than the notebook and print ``OUTPUT_LIMIT`` characters (shown after the
+check); it sends back only plain data (numbers, arrays, strings, lists,
+tuples, dicts). The reference values are computed in the notebook's process
+before the answer runs, and nothing the answer changes (``np.isclose``,
+``np.seterr``, actnet's registry, ...) reaches the verdict or outlives the call.
+
+Without ``os.fork`` (Windows), the answer runs in a thread of the notebook's
+own process instead: the check still returns after the time limit, but an
+answer that overruns keeps running in the background until the kernel
+restarts (a thread cannot be stopped, and a long call inside C holds up even
+the check), and what the answer changes in the process stays changed.
 
 >>> import numpy as np
 >>> from actnet import check
@@ -40,10 +57,16 @@ False
 
 from __future__ import annotations
 
+import io
 import math
+import os
+import pickle
+import selectors
 import signal
+import sys
 import textwrap
 import threading
+import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -51,9 +74,12 @@ from typing import Any
 
 import numpy as np
 
+from actnet._validate import positive_number
 from actnet.activations import Activation, get, register
 
 __all__ = [
+    "MEMORY_LIMIT",
+    "OUTPUT_LIMIT",
     "TIME_LIMIT",
     "CheckFailed",
     "Result",
@@ -118,97 +144,383 @@ class _Failure(Exception):
 
 
 # -------------------------------------------------------- calling the student
-class _TimeUp(BaseException):
-    """Raised by the alarm; a BaseException so that ``except Exception`` cannot swallow it."""
+_CAN_FORK = hasattr(os, "fork")
+
+MEMORY_LIMIT = 2**30
+"""Bytes of memory an answer may allocate (its process's address space grows by at most this)."""
+OUTPUT_LIMIT = 2_000
+"""Characters of what an answer prints that are shown; the rest is cut."""
+REPLY_LIMIT = 64 * 2**20
+"""Bytes of the value an answer returns (pickled): far more than any right answer."""
+
+
+@dataclass(frozen=True)
+class _Raised:
+    """An exception an answer raised, as text: the exception object may not survive a pickle,
+    and its ``__str__`` may raise."""
+
+    kind: str
+    message: str
+    family: tuple[str, ...]
+    """The names of its class and of every base class."""
+
+
+@dataclass(frozen=True)
+class _Unportable:
+    """Stands for a returned object that is neither numbers nor a container of them."""
+
+    type_name: str
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text
 
 
 @dataclass
 class _Call:
     value: Any = None
-    error: BaseException | None = None
+    args: tuple = ()
+    """The arguments as the answer left them (an answer may change them in place)."""
+    error: _Raised | None = None
     timed_out: bool = False
+    ended: str = ""
+    """How the answer's process ended without a reply ("" if it replied)."""
     warnings: tuple[str, ...] = ()
+    printed: str = ""
 
 
-def _run(function: Callable, args: tuple, kwargs: Mapping[str, Any], out: _Call) -> None:
+class _Printed(io.StringIO):
+    """Stands for ``sys.stdout`` and ``sys.stderr`` of an answer: keeps the first
+    ``OUTPUT_LIMIT`` characters, counts the rest."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.total = 0
+
+    def write(self, text: str) -> int:
+        text = str(text)
+        self.total += len(text)
+        room = OUTPUT_LIMIT - self.tell()
+        if room > 0:
+            super().write(text[:room])
+        return len(text)
+
+    def shown(self) -> str:
+        cut = self.total - self.tell()
+        return self.getvalue() + (f"\n[{cut} more characters of output cut]\n" if cut else "")
+
+
+def _text_of(thing: Any) -> str:
+    try:
+        return str(thing)
+    except BaseException as error:  # an answer's object may fail in __str__ too
+        return f"(its message could not be shown: str() raised {type(error).__name__})"
+
+
+def _raised(error: BaseException) -> _Raised:
+    kind = type(error)
+    return _Raised(kind.__name__, _text_of(error)[:2000], tuple(c.__name__ for c in kind.__mro__))
+
+
+def _portable(value: Any, depth: int = 0) -> Any:
+    """``value`` as plain numbers, arrays, strings and containers of them, which cross
+    from the answer's process to the checker's without running any of the answer's code."""
+    if value is None or type(value) in (bool, int, float, complex, str):
+        return value
+    if isinstance(value, np.generic | np.ndarray):
+        if value.dtype.kind in "biufc" and value.dtype.fields is None:
+            return value if isinstance(value, np.generic) else np.array(value)
+        return _Unportable(type(value).__name__, _short(value))
+    if depth < 20 and isinstance(value, list | tuple):
+        items = [_portable(v, depth + 1) for v in value]
+        return items if isinstance(value, list) else tuple(items)
+    if depth < 20 and isinstance(value, Mapping):
+        return {_portable(k, depth + 1): _portable(v, depth + 1) for k, v in value.items()}
+    for plain in (int, float, complex, str):
+        if isinstance(value, plain):  # a subclass (an enum, a named float) as the plain type
+            return plain(value)
+    try:
+        arr = np.asarray(value)
+        if arr.dtype.kind in "biufc" and arr.dtype.fields is None:
+            return np.array(arr)
+    except BaseException:  # an object may fail to become an array in any way
+        pass
+    return _Unportable(type(value).__name__, _short(value))
+
+
+def _answer(function: Callable, args: tuple, kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """Call the answer; everything it did, as plain data."""
+    reply: dict[str, Any] = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            out.value = function(*args, **kwargs)
-        except (Exception, SystemExit) as error:  # a student's answer may raise anything
-            out.error = error
-    out.warnings = tuple(dict.fromkeys(str(w.message) for w in caught))
+            reply["value"] = _portable(function(*args, **kwargs))
+        except BaseException as error:  # an answer may raise anything, SystemExit included
+            reply["error"] = _raised(error)
+    reply["args"] = tuple(_portable(a) for a in args)
+    reply["warnings"] = tuple(dict.fromkeys(_text_of(w.message) for w in caught))
+    return reply
+
+
+def _lower_rlimit(resource: Any, which: int, wanted: int, slack: int = 0) -> None:
+    """Lower a resource limit of this process to ``wanted`` (its hard limit to ``wanted +
+    slack``), never above what the system already allows."""
+    soft, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+        slack = min(slack, hard - wanted)
+    resource.setrlimit(which, (wanted, wanted + slack))
+
+
+def _confine(time_limit: float) -> _Printed:
+    """In the answer's process: its own process group (killed as one), no terminal,
+    limited CPU time and memory, no core files, NumPy's default error handling, its
+    printing captured."""
+    import faulthandler
+    import resource  # POSIX only, as fork is
+
+    try:
+        os.setpgid(0, 0)
+    except OSError:  # the checker has done it already
+        pass
+    # a crash is the verdict; its traceback would land on the caller's stderr
+    faulthandler.disable()
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    # a process whose checker has gone (its kernel killed) still ends, after this much CPU
+    _lower_rlimit(resource, resource.RLIMIT_CPU, math.ceil(time_limit) + 1, slack=1)
+    _lower_rlimit(resource, resource.RLIMIT_CORE, 0)
+    if os.path.exists("/proc/self/statm"):
+        with open("/proc/self/statm") as statm:
+            size = int(statm.read().split()[0]) * resource.getpagesize()
+        _lower_rlimit(resource, resource.RLIMIT_AS, size + MEMORY_LIMIT)
+    np.seterr(all="warn", under="ignore")
+    printed = _Printed()
+    sys.stdin, sys.stdout, sys.stderr = io.StringIO(), printed, printed
+    return printed
+
+
+def _in_child(
+    function: Callable, args: tuple, kwargs: Mapping[str, Any], pipe: int, time_limit: float
+) -> None:
+    status = 70
+    try:
+        printed = _confine(time_limit)
+        reply = _answer(function, args, kwargs)
+        reply["printed"] = printed.shown()
+        data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        if len(data) > REPLY_LIMIT:
+            data = pickle.dumps({"too_big": len(data)})
+        with open(pipe, "wb") as stream:
+            stream.write(data)
+        status = 0
+    finally:
+        # never return into the caller's code, never run its exit handlers
+        os._exit(status)
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Unpickles numbers, arrays, strings and containers, and nothing that could run code."""
+
+    ALLOWED = {
+        ("builtins", "complex"),
+        ("numpy", "dtype"),
+        ("numpy", "ndarray"),
+        # NumPy 1 and NumPy 2 spell the home of these two ways
+        ("numpy.core.multiarray", "scalar"),
+        ("numpy._core.multiarray", "scalar"),
+        ("numpy.core.multiarray", "_reconstruct"),
+        ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy.core.numeric", "_frombuffer"),
+        ("numpy._core.numeric", "_frombuffer"),
+        (__name__, "_Raised"),
+        (__name__, "_Unportable"),
+    }
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not plain data")
+        return super().find_class(module, name)
+
+
+def _receive(pipe: int, deadline: float) -> bytes | None:
+    """Everything the child writes before it closes the pipe; None past the deadline."""
+    chunks, size = [], 0
+    with selectors.DefaultSelector() as selector:
+        selector.register(pipe, selectors.EVENT_READ)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            if not selector.select(remaining):
+                continue
+            chunk = os.read(pipe, 1 << 16)
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > REPLY_LIMIT + (1 << 16):
+                return pickle.dumps({"too_big": size})
+            chunks.append(chunk)
+
+
+def _ended(pid: int, deadline: float) -> str:
+    """How the child ended, waiting for it until ``deadline``; then it is killed, with
+    every process it started."""
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done or time.monotonic() >= deadline:
+            break
+        time.sleep(0.001)
+    if not done:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:  # its group is not there yet
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        return "killed"
+    if os.WIFSIGNALED(status):
+        return signal.Signals(os.WTERMSIG(status)).name
+    return f"exit status {os.WEXITSTATUS(status)}"
+
+
+def _call_in_child(
+    function: Callable, args: tuple, kwargs: Mapping[str, Any], time_limit: float
+) -> _Call:
+    read_end, write_end = os.pipe()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns that a child of a threaded process may deadlock on a lock
+        # another thread held; the child runs only the answer, and a deadlock is a time-out
+        warnings.filterwarnings("ignore", ".*fork", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        _in_child(function, args, kwargs, write_end, time_limit)
+    os.close(write_end)
+    deadline = time.monotonic() + time_limit
+    data = None
+    try:
+        try:
+            os.setpgid(pid, pid)
+        except OSError:  # the child has done it already
+            pass
+        data = _receive(read_end, deadline)
+    finally:
+        os.close(read_end)
+        # a child that closed the pipe without a reply is ending: wait for its status;
+        # any other (replied, overran, or the caller interrupted) is killed at once
+        ended = _ended(pid, deadline if data == b"" else 0.0)
+    if data is None:
+        return _Call(timed_out=True)
+    if not data:
+        # "killed": it closed the pipe and ran on; SIGXCPU: it used up its CPU time
+        if ended in ("killed", "SIGXCPU"):
+            return _Call(timed_out=True)
+        if ended.startswith("exit status"):
+            return _Call(ended=f"ended the process that ran it ({ended}) instead of returning")
+        return _Call(ended=f"crashed the process that ran it ({ended})")
+    try:
+        reply = _PlainUnpickler(io.BytesIO(data)).load()
+    except Exception:  # a reply damaged by the answer (it wrote to the checker's pipe)
+        return _Call(ended="sent back something that is not a value")
+    if "too_big" in reply:
+        size = reply["too_big"] / 2**20
+        return _Call(ended=f"returned {size:.0f} MB, far more than the answer to this check")
+    return _Call(
+        value=reply.get("value"),
+        args=reply["args"],
+        error=reply.get("error"),
+        warnings=reply["warnings"],
+        printed=reply["printed"],
+    )
+
+
+def _call_in_thread(
+    function: Callable, args: tuple, kwargs: Mapping[str, Any], time_limit: float
+) -> _Call:
+    """Without fork: the answer runs in a thread of this process, abandoned if it overruns."""
+    out = _Call(args=args)
+
+    def run() -> None:
+        reply = _answer(function, args, kwargs)
+        out.value, out.error = reply.get("value"), reply.get("error")
+        out.warnings = reply["warnings"]
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(time_limit)
+    return _Call(timed_out=True) if worker.is_alive() else out
 
 
 def _call(function: Callable, args: tuple, kwargs: Mapping[str, Any], time_limit: float) -> _Call:
     """Call ``function(*args, **kwargs)``, never letting it raise or run past ``time_limit``."""
-    out = _Call()
-    use_alarm = (
-        hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    )
-    if use_alarm:
-
-        def time_up(signum, frame):
-            raise _TimeUp
-
-        previous = signal.signal(signal.SIGALRM, time_up)
-        try:
-            try:
-                signal.setitimer(signal.ITIMER_REAL, time_limit)
-                _run(function, args, kwargs, out)
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-        except _TimeUp:
-            out.timed_out = True
-        finally:
-            signal.signal(signal.SIGALRM, previous)
-        return out
-    worker = threading.Thread(target=_run, args=(function, args, kwargs, out), daemon=True)
-    worker.start()
-    worker.join(time_limit)
-    if worker.is_alive():
-        return _Call(timed_out=True)
-    return out
+    if _CAN_FORK:
+        return _call_in_child(function, args, kwargs, time_limit)
+    return _call_in_thread(function, args, kwargs, time_limit)
 
 
 def _name(function: Any) -> str:
-    return getattr(function, "__name__", None) or type(function).__name__
+    name = getattr(function, "__name__", None)
+    return name if isinstance(name, str) and name else type(function).__name__
 
 
-def _describe_error(name: str, error: BaseException, call_text: str) -> str:
-    if isinstance(error, NotImplementedError):
+_HINTS = {
+    "NameError": "Is a name misspelt, or is it defined in a cell you have not run yet?",
+    "TypeError": "Check the number and kind of arguments, and that you return numbers.",
+    "ZeroDivisionError": "NumPy arrays divide by zero without raising; Python floats do not.",
+    "IndexError": "Indexing went past the end of an array: check the shapes.",
+    "RecursionError": "The function calls itself without end.",
+    "MemoryError": (
+        f"It asked for more memory than the {MEMORY_LIMIT // 2**20} MB a check allows: does "
+        "it build a list or array that keeps growing?"
+    ),
+    "SystemExit": "The function called exit(); return a value instead.",
+}
+
+
+def _describe_error(name: str, error: _Raised, call_text: str) -> str:
+    if "NotImplementedError" in error.family:
         return (
             f"`{name}` is not written yet: it raises NotImplementedError. Replace the line "
             "`raise NotImplementedError()` by your code, run that cell, then run this one again."
         )
-    hints = {
-        NameError: "Is a name misspelt, or is it defined in a cell you have not run yet?",
-        TypeError: "Check the number and kind of arguments, and that you return numbers.",
-        ZeroDivisionError: "NumPy arrays divide by zero without raising; Python floats do not.",
-        IndexError: "Indexing went past the end of an array: check the shapes.",
-        RecursionError: "The function calls itself without end.",
-        SystemExit: "The function called exit(); return a value instead.",
-    }
-    hint = next((h for kind, h in hints.items() if isinstance(error, kind)), "")
-    return f"{call_text} raised {type(error).__name__}: {error}. {hint}".rstrip()
+    hint = next((h for kind, h in _HINTS.items() if kind in error.family), "")
+    return f"{call_text} raised {error.kind}: {error.message}. {hint}".rstrip()
+
+
+@dataclass(frozen=True)
+class _Returned:
+    value: Any
+    args: tuple
+    warnings: tuple[str, ...]
 
 
 def _returned(
     function: Callable, args: tuple, kwargs: Mapping[str, Any], time_limit: float, call_text: str
-) -> tuple[Any, tuple[str, ...]]:
-    """The value ``function`` returns, or :class:`_Failure` saying what went wrong."""
+) -> _Returned:
+    """What ``function`` returned (and left of its arguments), or :class:`_Failure` saying
+    what went wrong."""
     name = _name(function)
     out = _call(function, args, kwargs, time_limit)
+    if out.printed:
+        # the student's own print() calls, shown as they would be without the check
+        sys.stdout.write(out.printed)
     if out.timed_out:
         raise _Failure(
             f"{call_text} did not return within {time_limit:g} s, so the check stopped waiting. "
             "Is there a loop that never ends (a `while` whose condition stays true)?"
         )
+    if out.ended:
+        raise _Failure(f"{call_text} {out.ended}. A function should return its answer.")
     if out.error is not None:
         raise _Failure(_describe_error(name, out.error, call_text))
     if out.value is None:
         raise _Failure(f"{call_text} returned None. Did you forget the `return`?")
-    return out.value, out.warnings
+    return _Returned(out.value, out.args, out.warnings)
+
+
+def _type_name(value: Any) -> str:
+    return value.type_name if isinstance(value, _Unportable) else type(value).__name__
 
 
 def _numeric_array(value: Any, what: str) -> np.ndarray:
@@ -218,14 +530,17 @@ def _numeric_array(value: Any, what: str) -> np.ndarray:
         arr = np.asarray(None)
     if arr.dtype.kind not in "biuf":
         raise _Failure(
-            f"{what} returned {type(value).__name__} {_short(value)}, not numbers: "
+            f"{what} returned {_type_name(value)} {_short(value)}, not numbers: "
             "return a NumPy array (or a number)."
         )
     return arr
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except BaseException:  # an answer's object may fail in __repr__
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -296,6 +611,17 @@ def _value_hint(x: float, expected: float, got: float, reference: Activation, wh
     )
 
 
+def _first_change(before: np.ndarray, after: Any) -> int | None:
+    """The first position at which an argument differs after the call (NaN equals NaN);
+    None if it is unchanged."""
+    after = np.asarray(after)
+    if after.shape != before.shape or after.dtype != before.dtype:
+        return 0
+    same = (after == before) | (np.isnan(after) & np.isnan(before))
+    changed = np.flatnonzero(~same.ravel())
+    return int(changed[0]) if changed.size else None
+
+
 def _compare(
     function: Callable,
     reference: Activation,
@@ -310,19 +636,19 @@ def _compare(
     found: list[str] = []
     checked = 0
     for x in (_inputs_1d(), _inputs_2d(), _inputs_float32()):
-        given = x.copy()
+        expected = ref(x)
         call_text = f"`{name}(x)` for x of shape {x.shape} and dtype {x.dtype}"
-        value, noted = _returned(function, (given,), params, time_limit, call_text)
-        found.extend(noted)
-        if not np.array_equal(given, x, equal_nan=True):
-            i = int(np.flatnonzero(~((given == x) | (np.isnan(given) & np.isnan(x))))[0])
+        answer = _returned(function, (x.copy(),), params, time_limit, call_text)
+        found.extend(answer.warnings)
+        i = _first_change(x, answer.args[0])
+        if i is not None:
             raise _Failure(
                 f"`{name}` changed its input in place (x = {_fmt(x.flat[i])} became "
-                f"{_fmt(given.flat[i])}). A function must leave its argument alone: write "
-                "`x = np.array(x, dtype=float)` first, or avoid in-place operations such as "
-                "`x[x < 0] = 0` and `x *= alpha`."
+                f"{_fmt(np.asarray(answer.args[0]).flat[i])}). A function must leave its "
+                "argument alone: write `x = np.array(x, dtype=float)` first, or avoid in-place "
+                "operations such as `x[x < 0] = 0` and `x *= alpha`."
             )
-        got = _numeric_array(value, call_text)
+        got = _numeric_array(answer.value, call_text)
         if got.shape != x.shape:
             raise _Failure(
                 f"{call_text} returned an array of shape {got.shape}. An activation works "
@@ -336,7 +662,6 @@ def _compare(
                 "`np.where(x > 0, 1.0, alpha)` is float64 whatever x is; "
                 "`.astype(x.dtype)` at the end fixes it."
             )
-        expected = ref(x)
         single = x.dtype == np.float32
         rtol, atol = (1e-5, 1e-6) if single else (1e-7, 1e-10)
         good = np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
@@ -361,6 +686,7 @@ def _elementwise(
     time_limit: float | None,
     raise_on_failure: bool,
 ) -> Result:
+    limit = _limit(time_limit)
     reference = get(name, **params)
     title = f"{reference.name}{' derivative' if which == 'derivative' else ''}"
     if params:
@@ -369,9 +695,10 @@ def _elementwise(
         result = Result(False, title, f"expected a function, got {_short(function)}.")
         return _finish(result, raise_on_failure)
     try:
-        checked, found = _compare(
-            function, reference, which, params, TIME_LIMIT if time_limit is None else time_limit
-        )
+        # the comparison is immune to np.seterr("raise") in the caller; the answer runs
+        # with NumPy's defaults, so its warnings are reported
+        with np.errstate(all="ignore"):
+            checked, found = _compare(function, reference, which, params, limit)
     except _Failure as failure:
         return _finish(Result(False, title, str(failure)), raise_on_failure)
     message = (
@@ -433,14 +760,16 @@ def _guarded(
     title: str, body: Callable[[], str], raise_on_failure: bool, found: list[str] | None = None
 ) -> Result:
     try:
-        message = body()
+        with np.errstate(all="ignore"):
+            message = body()
     except _Failure as failure:
         return _finish(Result(False, title, str(failure)), raise_on_failure)
     return Result(True, title, message + _warning_note(found or []))
 
 
-def _limit(time_limit: float | None) -> float:
-    return TIME_LIMIT if time_limit is None else time_limit
+def _limit(time_limit: Any) -> float:
+    """``time_limit`` checked: None (``TIME_LIMIT``) or a finite number of seconds > 0."""
+    return TIME_LIMIT if time_limit is None else positive_number("time_limit", time_limit)
 
 
 def _require_callable(function: Any) -> None:
@@ -461,6 +790,7 @@ def chain_product(
     activation derivative a layer (the weights aside); ``function`` gets the
     ``L`` pre-activations as a 1-d array and returns that product, a number.
     """
+    limit = _limit(time_limit)
     act = get(name)
     title = f"chain-rule product of {act.name} derivatives"
     found: list[str] = []
@@ -471,21 +801,20 @@ def chain_product(
         cases = [np.zeros(10), rng.normal(size=10), rng.normal(scale=3.0, size=10), np.zeros(1)]
         cases.append(np.array([0.0, 2.0, -2.0, 0.5, -0.5, 1.0, -1.0, 3.0, -3.0, 0.0]))
         for z in cases:
-            given = z.copy()
+            per_layer = act.grad(z)
+            expected = float(np.prod(per_layer))
             call_text = f"`{_name(function)}(z)` for z = {np.round(z, 3).tolist()}"
-            value, noted = _returned(function, (given,), {}, _limit(time_limit), call_text)
-            found.extend(noted)
-            if not np.array_equal(given, z):
+            answer = _returned(function, (z.copy(),), {}, limit, call_text)
+            found.extend(answer.warnings)
+            if _first_change(z, answer.args[0]) is not None:
                 raise _Failure(f"`{_name(function)}` changed its input z in place: work on a copy.")
-            got = _numeric_array(value, call_text)
+            got = _numeric_array(answer.value, call_text)
             if got.size != 1:
                 raise _Failure(
                     f"{call_text} returned {got.size} numbers; the product over the layers is "
                     "one number (`np.prod` multiplies them all)."
                 )
-            expected = float(np.prod(act.grad(z)))
             if not math.isclose(float(got.ravel()[0]), expected, rel_tol=1e-9, abs_tol=1e-300):
-                per_layer = act.grad(z)
                 if math.isclose(float(got.ravel()[0]), float(per_layer.sum()), rel_tol=1e-9):
                     hint = "Multiply the derivatives, do not add them."
                 else:
@@ -513,6 +842,7 @@ def linear_collapse(
     Layers act on row vectors, as :class:`actnet.nn.Dense` does:
     ``(x W1 + b1) W2 + b2 = x W + b``.
     """
+    limit = _limit(time_limit)
     title = "two linear layers as one"
 
     def body() -> str:
@@ -521,13 +851,16 @@ def linear_collapse(
         for n_in, n_hidden, n_out in ((3, 4, 2), (1, 5, 1), (2, 2, 3)):
             W1, b1 = rng.normal(size=(n_in, n_hidden)), rng.normal(size=n_hidden)
             W2, b2 = rng.normal(size=(n_hidden, n_out)), rng.normal(size=n_out)
+            x = rng.normal(size=(5, n_in))
+            two = (x @ W1 + b1) @ W2 + b2
             args = tuple(a.copy() for a in (W1, b1, W2, b2))
             call_text = (
                 f"`{_name(function)}(W1, b1, W2, b2)` with W1 of shape {W1.shape} and W2 of "
                 f"shape {W2.shape}"
             )
-            value, _ = _returned(function, args, {}, _limit(time_limit), call_text)
-            if not all(np.array_equal(a, b) for a, b in zip(args, (W1, b1, W2, b2))):
+            answer = _returned(function, args, {}, limit, call_text)
+            value = answer.value
+            if any(_first_change(a, b) is not None for a, b in zip((W1, b1, W2, b2), answer.args)):
                 raise _Failure(f"`{_name(function)}` changed its inputs in place: use copies.")
             if not isinstance(value, tuple | list) or len(value) != 2:
                 raise _Failure(f"{call_text} returned {_short(value)}; return the pair `W, b`.")
@@ -539,8 +872,6 @@ def linear_collapse(
                     f"the single layer maps {n_in} inputs to {n_out} outputs, so W is "
                     f"{(n_in, n_out)} and b is {(n_out,)}."
                 )
-            x = rng.normal(size=(5, n_in))
-            two = (x @ W1 + b1) @ W2 + b2
             if not np.allclose(x @ W + b, two, rtol=1e-9, atol=1e-9):
                 hint = "W is W1 @ W2." if not np.allclose(W, W1 @ W2) else "b1 passes through W2."
                 raise _Failure(
@@ -560,6 +891,7 @@ def dead_unit_gradient(
     The unit computes ``y = relu(w x + b)`` on a batch ``x``; ``upstream`` is
     ``dL/dy`` for each example; both gradients are sums over the batch.
     """
+    limit = _limit(time_limit)
     title = "gradient of one ReLU unit"
     relu = get("relu")
 
@@ -574,10 +906,14 @@ def dead_unit_gradient(
             (x_dead, 1.0, -3.0, rng.normal(size=101)),
         ]
         for x, w, b, up in cases:
+            gate = relu.grad(w * x + b)
+            want_w, want_b = float(np.sum(up * gate * x)), float(np.sum(up * gate))
             args = (x.copy(), w, b, up.copy())
             call_text = f"`{_name(function)}(x, w={w}, b={b}, upstream)`"
-            value, _ = _returned(function, args, {}, _limit(time_limit), call_text)
-            if not (np.array_equal(args[0], x) and np.array_equal(args[3], up)):
+            answer = _returned(function, args, {}, limit, call_text)
+            value = answer.value
+            after_x, after_up = answer.args[0], answer.args[3]
+            if _first_change(x, after_x) is not None or _first_change(up, after_up) is not None:
                 raise _Failure(f"`{_name(function)}` changed x or upstream in place: use copies.")
             if not isinstance(value, tuple | list) or len(value) != 2:
                 raise _Failure(f"{call_text} returned {_short(value)}; return the pair dw, db.")
@@ -587,8 +923,6 @@ def dead_unit_gradient(
                     f"{call_text} returned arrays of sizes {dw.size} and {db.size}: w and b are "
                     "single numbers, so each gradient is a sum over the batch."
                 )
-            gate = relu.grad(w * x + b)
-            want_w, want_b = float(np.sum(up * gate * x)), float(np.sum(up * gate))
             for label, got, want in (("dL/dw", dw, want_w), ("dL/db", db, want_b)):
                 if not math.isclose(float(got.ravel()[0]), want, rel_tol=1e-9, abs_tol=1e-12):
                     raise _Failure(
@@ -615,12 +949,13 @@ def kill_relu(
     """
     from actnet.experiments import bias_kick
 
+    limit = _limit(time_limit)
     title = "a dead ReLU unit"
 
     def body() -> str:
         _require_callable(function)
         call_text = f"`{_name(function)}()`"
-        value, _ = _returned(function, (), {}, _limit(time_limit), call_text)
+        value = _returned(function, (), {}, limit, call_text).value
         kick = _numeric_array(value, call_text)
         if kick.size != 1 or not np.isfinite(kick).all():
             raise _Failure(f"{call_text} returned {_short(value)}; return one finite number.")
@@ -672,6 +1007,7 @@ def maxout(
     """
     from actnet.nn import Maxout
 
+    limit = _limit(time_limit)
     if isinstance(target, str | Activation):
         reference = get(target, **params)
         label, want = reference.name, reference
@@ -681,15 +1017,15 @@ def maxout(
 
     def body() -> str:
         _require_callable(function)
+        x = np.linspace(-5.0, 5.0, 1001)
+        expected = np.asarray(want(x), dtype=np.float64)
         call_text = f"`{_name(function)}()`"
-        value, _ = _returned(function, (), {}, _limit(time_limit), call_text)
+        value = _returned(function, (), {}, limit, call_text).value
         pieces = _pieces(value, call_text)
         unit = Maxout(1, 1, k=len(pieces))
         unit.W[...] = pieces[:, 0].reshape(-1, 1, 1)
         unit.b[...] = pieces[:, 1].reshape(-1, 1)
-        x = np.linspace(-5.0, 5.0, 1001)
         got = unit.forward(x[:, None])[:, 0]
-        expected = np.asarray(want(x), dtype=np.float64)
         bad = np.flatnonzero(~np.isclose(got, expected, rtol=1e-9, atol=1e-9))
         if bad.size:
             i = int(bad[np.argmin(np.abs(x[bad]))])
@@ -714,6 +1050,7 @@ def maxout_forward(
     """
     from actnet.nn import Maxout
 
+    limit = _limit(time_limit)
     title = "maxout forward pass"
 
     def body() -> str:
@@ -722,19 +1059,19 @@ def maxout_forward(
             layer = Maxout(n_in, n_out, k=k, rng=k)
             layer.b[...] = np.random.default_rng(k).normal(size=layer.b.shape)
             x = np.random.default_rng(10 + k).normal(size=(n, n_in))
+            expected = layer.forward(x)
             args = (x.copy(), layer.W.copy(), layer.b.copy())
             call_text = f"`{_name(function)}(x, W, b)` with k = {k}, x {x.shape}, W {layer.W.shape}"
-            value, _ = _returned(function, args, {}, _limit(time_limit), call_text)
-            if not all(np.array_equal(a, b) for a, b in zip(args, (x, layer.W, layer.b))):
+            answer = _returned(function, args, {}, limit, call_text)
+            if any(_first_change(a, b) is not None for a, b in zip(args, answer.args)):
                 raise _Failure(f"`{_name(function)}` changed x, W or b in place: use copies.")
-            got = _numeric_array(value, call_text)
+            got = _numeric_array(answer.value, call_text)
             if got.shape != (n, n_out):
                 raise _Failure(
                     f"{call_text} returned shape {got.shape}; one output per example and unit "
                     f"is shape {(n, n_out)}. Take the maximum over the k pieces (axis 0 of "
                     "x @ W + b[:, None, :])."
                 )
-            expected = layer.forward(x)
             if not np.allclose(got, expected, rtol=1e-9, atol=1e-12):
                 i = np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
                 raise _Failure(
@@ -763,6 +1100,7 @@ def own_activation(
     registered under ``name`` (replacing an earlier registration of that name),
     so ``actnet.report_card`` and every network accept it.
     """
+    limit = _limit(time_limit)
     title = f"your activation {name!r}"
 
     def body() -> str:
@@ -773,12 +1111,11 @@ def own_activation(
         outputs = {}
         for label, function in (("value", value), ("grad", grad)):
             for x in (probe, _inputs_2d(), _inputs_float32()[:-3]):
-                given = x.copy()
                 call_text = f"`{_name(function)}(x)` for x of shape {x.shape} and dtype {x.dtype}"
-                out, _ = _returned(function, (given,), {}, _limit(time_limit), call_text)
-                if not np.array_equal(given, x):
+                answer = _returned(function, (x.copy(),), {}, limit, call_text)
+                if _first_change(x, answer.args[0]) is not None:
                     raise _Failure(f"`{_name(function)}` changed its input in place: use a copy.")
-                got = _numeric_array(out, call_text)
+                got = _numeric_array(answer.value, call_text)
                 if got.shape != x.shape or got.dtype != x.dtype:
                     raise _Failure(
                         f"{call_text} returned shape {got.shape} and dtype {got.dtype}: an "
@@ -794,8 +1131,8 @@ def own_activation(
         h = 1e-5
         x = _GRID[np.abs(_GRID) > 1e-3]
         call_text = f"`{_name(value)}(x + h)`"
-        plus, _ = _returned(value, (x + h,), {}, _limit(time_limit), call_text)
-        minus, _ = _returned(value, (x - h,), {}, _limit(time_limit), call_text)
+        plus = _returned(value, (x + h,), {}, limit, call_text).value
+        minus = _returned(value, (x - h,), {}, limit, call_text).value
         numeric = (np.asarray(plus, float) - np.asarray(minus, float)) / (2 * h)
         analytic = np.asarray(outputs["grad", probe.shape, probe.dtype][11 : 11 + _GRID.size])
         analytic = analytic[np.abs(_GRID) > 1e-3]
@@ -844,6 +1181,7 @@ def report_card(
     from actnet.experiments import ReportCard
     from actnet.experiments import report_card as measure
 
+    limit = _limit(time_limit)
     title = f"report card of {name!r}"
     fields = [f for f in ReportCard.__dataclass_fields__ if f not in ("name", "cost_ratio")]
 
@@ -854,8 +1192,16 @@ def report_card(
                 f"no activation named {name!r} is registered yet: pass the check of the "
                 "exercise that registers it first."
             )
+        act = get(name)
+        key = (act.name, id(act.value), id(act.derivative))
+        if key not in _CARDS:
+            try:
+                _CARDS[key] = measure(act)
+            except ValueError as error:  # an activation with nothing to measure
+                raise _Failure(str(error)) from None
+        card = _CARDS[key]
         call_text = f"`{_name(prediction)}()`"
-        guess, _ = _returned(prediction, (), {}, _limit(time_limit), call_text)
+        guess = _returned(prediction, (), {}, limit, call_text).value
         if not isinstance(guess, Mapping) or not guess:
             raise _Failure(
                 f"{call_text} returned {_short(guess)}; return a dict such as "
@@ -866,11 +1212,6 @@ def report_card(
             raise _Failure(
                 f"the card has no field {unknown[0]!r}; its fields are: {', '.join(fields)}."
             )
-        act = get(name)
-        key = (act.name, id(act.value), id(act.derivative))
-        if key not in _CARDS:
-            _CARDS[key] = measure(act)
-        card = _CARDS[key]
         lines, wrong = [], []
         for field_name, guessed in guess.items():
             measured = getattr(card, field_name)

@@ -8,7 +8,7 @@ allows; ``spirals`` accepts ``n_classes``). Regression sets return ``x`` of shap
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -33,6 +33,7 @@ Dataset = tuple[np.ndarray, np.ndarray]
 
 
 def _noise(name: str, noise: float) -> float:
+    """A finite number >= 0 (a noise level, a radius)."""
     noise = real_number(name, noise)
     if noise < 0:
         raise ValueError(f"{name} must be >= 0, got {noise}")
@@ -54,6 +55,9 @@ def rings(n: int = 400, noise: float = 0.05, seed: Any = 0, radii=(0.5, 1.0)) ->
     """
     n = integer_at_least("n", n, 2)
     noise = _noise("noise", noise)
+    if isinstance(radii, str) or not isinstance(radii, Sequence) or len(radii) != 2:
+        raise TypeError(f"radii must be a pair of numbers (inner, outer), got {radii!r}")
+    radii = [_noise("radii", r) for r in radii]
     rng = rng_from(seed)
     y = _labels(n)
     angle = rng.uniform(0.0, 2.0 * np.pi, n)
@@ -94,6 +98,7 @@ def spirals(
     n = integer_at_least("n", n, 2)
     n_classes = integer_at_least("n_classes", n_classes, 2)
     noise = _noise("noise", noise)
+    turns = real_number("turns", turns)
     rng = rng_from(seed)
     y = _labels(n, n_classes)
     r = rng.uniform(0.05, 1.0, n)
@@ -106,6 +111,7 @@ def blobs(n: int = 400, noise: float = 0.3, seed: Any = 0, separation: float = 2
     """Two Gaussian blobs centred ``separation`` apart: linearly separable (for small noise)."""
     n = integer_at_least("n", n, 2)
     noise = _noise("noise", noise)
+    separation = real_number("separation", separation)
     rng = rng_from(seed)
     y = _labels(n)
     centres = np.array([[-0.5, -0.5], [0.5, 0.5]]) * separation / np.sqrt(2.0)

@@ -37,10 +37,18 @@ from actnet.losses import (
 from actnet.optim import Optimizer, get_optimizer
 
 __all__ = [
+    "DIVERGENCE_REASONS",
+    "LOSS_EXPLODED",
+    "LOSS_GROWTH_LIMIT",
     "MLP",
+    "NONFINITE_LOSS",
+    "NONFINITE_PARAMETERS",
+    "PARAMETERS_EXPLODED",
+    "PARAMETER_GROWTH_LIMIT",
     "ActivationLayer",
     "BatchNorm",
     "Dense",
+    "DivergedError",
     "GLU_VARIANTS",
     "GatedLinearUnit",
     "History",
@@ -238,7 +246,7 @@ class Maxout(Layer):
         super().__init__()
         self.k = integer_at_least("maxout k (number of pieces)", k, 2)
         self.n_in, self.n_out = n_in, n_out
-        rng = rng_from(rng)
+        rng = rng_from(rng, "rng")
         pieces = [
             initialize(init, n_in, n_out, rng, init_scale, bias_init, dtype) for _ in range(k)
         ]
@@ -640,10 +648,15 @@ class History:
         pre-activations over all examples and units. Recorded with ``record=True``.
     prelu_slopes : list of ndarray (rows, n_slopes)
         One per PReLU layer. Recorded with ``record=True``.
+    param_norm : ndarray (rows,)
+        Euclidean norm of all the parameters together.
     diverged : bool
-        True if the loss became NaN or infinite; training then stopped.
-    diverged_at_epoch : int or None
-        The epoch during which it did (its row holds the non-finite loss).
+        True if the run diverged (see :meth:`MLP.fit`); training then stopped.
+    diverged_at : int or None
+        The epoch at which that was seen; its row is the last one and holds the
+        loss that gave it away (NaN accuracy for a non-finite loss or parameters).
+    reason : str or None
+        Why: one of :data:`DIVERGENCE_REASONS`.
     """
 
     epoch: np.ndarray
@@ -657,8 +670,77 @@ class History:
     prelu_slopes: list[np.ndarray] = field(default_factory=list)
     param_layer_names: list[str] = field(default_factory=list)
     nonlinear_layer_names: list[str] = field(default_factory=list)
+    param_norm: np.ndarray | None = None
     diverged: bool = False
-    diverged_at_epoch: int | None = None
+    diverged_at: int | None = None
+    reason: str | None = None
+
+    @property
+    def diverged_at_epoch(self) -> int | None:
+        """The same as ``diverged_at``."""
+        return self.diverged_at
+
+
+# ------------------------------------------------------------------ divergence
+NONFINITE_LOSS = "non-finite loss"
+NONFINITE_PARAMETERS = "non-finite parameters"
+LOSS_EXPLODED = "loss exploded"
+PARAMETERS_EXPLODED = "parameters exploded"
+#: The values of :attr:`History.reason` for a run that diverged.
+DIVERGENCE_REASONS = (NONFINITE_LOSS, NONFINITE_PARAMETERS, LOSS_EXPLODED, PARAMETERS_EXPLODED)
+
+LOSS_GROWTH_LIMIT = 100.0
+"""A loss above this multiple of the run's starting loss is divergence: training lowers
+the loss, and the passing bumps of runs that train stay far below it (under 8-fold in
+the course's experiments), while a learning rate too large for the network sends its
+loss 100 to 1e300 times up."""
+
+PARAMETER_GROWTH_LIMIT = 1e6
+"""Parameters whose norm grew this many times (from their start, or from 1 if smaller)
+while the loss stopped falling have exploded: a saturated output keeps a loss bounded
+while its weights head for 1e300. Six orders of magnitude, because a ReLU network
+that loses most of its units at a learning rate of 3 grows its weights 25,000-fold
+in one epoch and still predicts, while one that stopped predicting (loss ln 2 or
+frozen) grows them 1e7-fold and more."""
+
+
+class DivergedError(RuntimeError):
+    """Raised when a network whose last fit diverged is asked to predict or train."""
+
+
+def _parameter_norm(params: Sequence[np.ndarray]) -> float:
+    """Euclidean norm of all parameters, scaled by the largest so that 1e300 does not overflow."""
+    largest = max((float(np.max(np.abs(p))) for p in params if p.size), default=0.0)
+    if largest == 0.0 or not np.isfinite(largest):
+        return largest
+    return largest * float(
+        np.sqrt(sum(np.sum((p / largest) ** 2, dtype=np.float64) for p in params))
+    )
+
+
+class _DivergenceWatch:
+    """Tells, snapshot after snapshot, whether a run has diverged and why."""
+
+    def __init__(self) -> None:
+        self.start_loss: float | None = None
+        self.start_norm = 1.0
+        self.best_loss = np.inf
+
+    def reason(self, loss: float, norm: float) -> str | None:
+        if not np.isfinite(loss):
+            return NONFINITE_LOSS
+        if not np.isfinite(norm):
+            return NONFINITE_PARAMETERS
+        if self.start_loss is None:
+            self.start_loss, self.start_norm, self.best_loss = loss, max(norm, 1.0), loss
+            return None
+        if loss > LOSS_GROWTH_LIMIT * self.start_loss > 0:
+            return LOSS_EXPLODED
+        stalled = loss >= self.best_loss
+        self.best_loss = min(self.best_loss, loss)
+        if stalled and norm > PARAMETER_GROWTH_LIMIT * self.start_norm:
+            return PARAMETERS_EXPLODED
+        return None
 
 
 _PER_LAYER_KEYS = ("grad_norm", "dead_fraction", "saturated_fraction", "preact_mean", "preact_std")
@@ -674,8 +756,10 @@ class _Recorder:
         self.bounds = [_bounds(layer) for layer in self.nonlinear]
         self.prelus = [layer for layer in net.layers if isinstance(layer, PReLU)]
 
-    def snapshot(self, loss: float, accuracy: float, grads: list[np.ndarray] | None) -> None:
-        row: dict[str, Any] = {"loss": loss, "accuracy": accuracy}
+    def snapshot(
+        self, loss: float, accuracy: float, grads: list[np.ndarray] | None, norm: float
+    ) -> None:
+        row: dict[str, Any] = {"loss": loss, "accuracy": accuracy, "param_norm": norm}
         if self.record:
             row["grad_norm"] = self.net.gradient_norms_by_layer(grads) if grads else None
             row["dead_fraction"] = [dead_fraction(layer.output) for layer in self.nonlinear]
@@ -688,20 +772,22 @@ class _Recorder:
             row["prelu_slopes"] = [layer.alpha.astype(np.float64) for layer in self.prelus]
         self.rows.append(row)
 
-    def diverged_row(self, loss: float) -> None:
-        self.rows.append({"loss": loss, "accuracy": np.nan})
+    def diverged_row(self, loss: float, norm: float) -> None:
+        self.rows.append({"loss": loss, "accuracy": np.nan, "param_norm": norm})
 
-    def history(self, diverged_at: int | None) -> History:
+    def history(self, diverged: tuple[int, str] | None) -> History:
         rows = self.rows
         n_rows = len(rows)
         hist = History(
             epoch=np.arange(n_rows),
             loss=np.array([r["loss"] for r in rows], dtype=np.float64),
             accuracy=np.array([r["accuracy"] for r in rows], dtype=np.float64),
+            param_norm=np.array([r["param_norm"] for r in rows], dtype=np.float64),
             param_layer_names=[layer.name for layer in self.net.layers if layer.params],
             nonlinear_layer_names=[layer.name for layer in self.nonlinear],
-            diverged=diverged_at is not None,
-            diverged_at_epoch=diverged_at,
+            diverged=diverged is not None,
+            diverged_at=None if diverged is None else diverged[0],
+            reason=None if diverged is None else diverged[1],
         )
         if self.record:
             n_cols = {"grad_norm": len(hist.param_layer_names)}
@@ -750,6 +836,16 @@ class _ProgressLine:
 
 
 # --------------------------------------------------------------------- network
+def _known_activation(argument: str, name: Any, special: tuple[str, ...]) -> None:
+    """Refuse an unknown activation at construction, naming the argument it came in."""
+    if isinstance(name, str) and name.strip().lower() in special:
+        return
+    try:
+        get(name)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{argument}: {error}") from None
+
+
 def _per_layer(value: Any, n: int, what: str) -> list[Any]:
     if isinstance(value, (list, tuple)):
         if len(value) != n:
@@ -820,6 +916,9 @@ class MLP:
             raise ValueError(f"dtype must be float32 or float64, got {dtype}")
         rng = rng_from(seed)
         hidden = _per_layer(activation, len(sizes) - 2, "activation")
+        for name in hidden if isinstance(activation, list | tuple) else [activation]:
+            _known_activation("activation", name, ("prelu", "maxout"))
+        _known_activation("output", output, ("softmax", "identity", "linear"))
         layers: list[Layer] = []
         for n_in, n_out, act in zip(sizes[:-2], sizes[1:-1], hidden, strict=True):
             if isinstance(act, str) and act.strip().lower() == "maxout":
@@ -862,6 +961,8 @@ class MLP:
 
     def _set_layers(self, layers: list[Layer], n_inputs: int, n_outputs: int, dtype: Any) -> None:
         self.layers = layers
+        # (epoch, reason) of the last fit if it diverged
+        self._diverged: tuple[int, str] | None = None
         self.n_inputs, self.n_outputs, self.dtype = n_inputs, n_outputs, np.dtype(dtype)
         self.params: list[np.ndarray] = [p for layer in layers for p in layer.params]
 
@@ -901,16 +1002,36 @@ class MLP:
             X = layer.forward(X)
         return X
 
+    def _refuse_if_diverged(self, doing: str) -> None:
+        if self._diverged is not None:
+            epoch, reason = self._diverged
+            raise DivergedError(
+                f"this network diverged in its last fit (at epoch {epoch}: {reason}), so its "
+                f"parameters are no trained model and it cannot {doing}. Train a new network "
+                "(a smaller learning rate, another optimiser or initialisation); "
+                "layer_outputs(X) still shows what this one computes."
+            )
+
     def forward(self, X: Any) -> np.ndarray:
-        """The network's output for every row of ``X`` (shape ``(n, n_outputs)``)."""
+        """The network's output for every row of ``X`` (shape ``(n, n_outputs)``).
+
+        Raises :class:`DivergedError` if the network's last fit diverged.
+        """
+        self._refuse_if_diverged("predict")
         return self._forward(self._check_X(X))
 
     def predict(self, X: Any) -> np.ndarray:
-        """Same as :meth:`forward`: probabilities for a sigmoid/softmax output, values otherwise."""
+        """Same as :meth:`forward`: probabilities for a sigmoid/softmax output, values otherwise.
+
+        Raises :class:`DivergedError` if the network's last fit diverged.
+        """
         return self.forward(X)
 
     def predict_labels(self, X: Any) -> np.ndarray:
-        """Class labels: argmax for several outputs; otherwise output > 0.5 (sigmoid) or > 0."""
+        """Class labels: argmax for several outputs; otherwise output > 0.5 (sigmoid) or > 0.
+
+        Raises :class:`DivergedError` if the network's last fit diverged.
+        """
         out = self.forward(X)
         if out.shape[1] > 1:
             return out.argmax(axis=1)
@@ -921,11 +1042,13 @@ class MLP:
     def layer_outputs(self, X: Any) -> list[LayerOutput]:
         """Pre-activations and outputs of every non-linear layer, for every row of ``X``.
 
+        Works on a network that diverged too: it shows what went wrong.
+
         >>> net = MLP([2, 3, 1], activation="relu", seed=0)
         >>> [(o.name, o.preactivation.shape) for o in net.layer_outputs(np.ones((5, 2)))]
         [('relu', (5, 3))]
         """
-        self.forward(X)
+        self._forward(self._check_X(X))
         return [
             LayerOutput(layer.name, layer.preactivation.copy(), layer.output.copy())
             for layer in self.layers
@@ -937,19 +1060,64 @@ class MLP:
         y = float_array("y", y, self.dtype)
         expected = (n, self.n_outputs)
         if isinstance(loss, SoftmaxCrossEntropy) and y.ndim == 1 and y.shape[0] == n:
-            labels = y.astype(np.int64)
-            if np.any(labels != y) or np.any(labels < 0) or np.any(labels >= self.n_outputs):
+            if np.any(y != np.round(y)) or np.any(y < 0) or np.any(y >= self.n_outputs):
                 raise ValueError(
-                    f"class labels must be integers in [0, {self.n_outputs}) for "
-                    f"{self.n_outputs} outputs; got values in [{y.min()}, {y.max()}]"
+                    f"y: class labels must be integers in [0, {self.n_outputs}) for "
+                    f"{self.n_outputs} outputs; got values in [{y.min():g}, {y.max():g}]"
                 )
-            return np.eye(self.n_outputs, dtype=self.dtype)[labels]
+            return np.eye(self.n_outputs, dtype=self.dtype)[y.astype(np.int64)]
         given = y.shape
         if y.ndim == 1 and self.n_outputs == 1:
             y = y[:, None]
         if y.shape != expected:
             raise ValueError(f"y has shape {given} but the network's output has shape {expected}")
+        probabilities = isinstance(loss, BinaryCrossEntropy | BinaryCrossEntropyWithLogits)
+        if probabilities and (np.any(y < 0) or np.any(y > 1)):
+            raise ValueError(
+                f"y must lie in [0, 1] for the loss {loss.name!r} (labels 0 and 1, or "
+                f"probabilities); got values from {y.min():g} to {y.max():g}"
+            )
+        if isinstance(loss, SoftmaxCrossEntropy):
+            sums = y.sum(axis=1)
+            bad = np.flatnonzero(
+                (y < 0).any(axis=1) | (y > 1).any(axis=1) | (np.abs(sums - 1) > 1e-6)
+            )
+            if bad.size:
+                raise ValueError(
+                    f"y for the loss 'softmax_cross_entropy' must be class labels (integers in "
+                    f"[0, {self.n_outputs})) or one row of class probabilities per example (one-hot: "
+                    f"in [0, 1], summing to 1); row {bad[0]} is {y[bad[0]].tolist()}"
+                )
         return y
+
+    def _check_output_fits(self, loss: Loss) -> None:
+        """Refuse a loss that the output layer cannot feed: binary cross-entropy needs
+        probabilities, the losses on logits need logits."""
+        last = self.layers[-1]
+        bounds = (0.0, 1.0) if isinstance(last, Softmax) else _bounds(last)
+        gives_probabilities = bounds is not None and bounds[0] >= 0.0 and bounds[1] <= 1.0
+        if isinstance(loss, BinaryCrossEntropy) and not gives_probabilities:
+            raise ValueError(
+                f"loss 'bce' needs probabilities in [0, 1], but the network ends in {last.name}, "
+                "whose outputs are not: use output='sigmoid', or loss='bce_with_logits' with "
+                "output='identity'"
+            )
+        on_logits = isinstance(loss, BinaryCrossEntropyWithLogits | SoftmaxCrossEntropy)
+        softmax_pair = isinstance(loss, SoftmaxCrossEntropy) and isinstance(last, Softmax)
+        if on_logits and gives_probabilities and not softmax_pair:
+            raise ValueError(
+                f"loss {loss.name!r} takes logits (any real numbers) and applies the sigmoid or "
+                f"softmax itself, but the network ends in {last.name}, which gives probabilities: "
+                "use output='identity' with it, or loss='bce' with output='sigmoid'"
+            )
+
+    def _training_data(self, X: Any, y: Any, loss: Loss) -> tuple[np.ndarray, np.ndarray]:
+        """``X`` and ``y`` checked for ``loss``, and ``loss`` for the network's output."""
+        X = self._check_X(X)
+        if X.shape[0] == 0:
+            raise ValueError("X has no rows: the loss is a mean over at least one example")
+        self._check_output_fits(loss)
+        return X, self._check_y(y, loss, X.shape[0])
 
     def _head(self, loss: Loss) -> tuple[Loss, int]:
         """The loss to apply and how many layers to backpropagate through.
@@ -1022,8 +1190,7 @@ class MLP:
         [True, True, True, True]
         """
         loss = get_loss(loss)
-        X = self._check_X(X)
-        Y = self._check_y(y, loss, X.shape[0])
+        X, Y = self._training_data(X, y, loss)
         value, grads, _ = self._loss_and_grads(X, Y, loss)
         return value, grads
 
@@ -1097,12 +1264,28 @@ class MLP:
         Returns
         -------
         History
-            If the loss becomes NaN or infinite, training stops and
-            ``history.diverged`` is True, with ``history.diverged_at_epoch``.
+            One row per epoch. A run that diverges stops there and says so:
+            ``history.diverged`` is True, ``history.diverged_at`` the epoch
+            and ``history.reason`` one of :data:`DIVERGENCE_REASONS`: the loss
+            or a parameter became NaN or infinite, the loss rose above
+            :data:`LOSS_GROWTH_LIMIT` times its starting value, or the
+            parameters' norm grew :data:`PARAMETER_GROWTH_LIMIT` times while
+            the loss stopped falling (no lower than its best so far). The
+            network then refuses to predict or train (:class:`DivergedError`).
+
+        Raises
+        ------
+        DivergedError
+            If the network's previous fit diverged.
+        ValueError, TypeError
+            For data the loss cannot take (labels outside [0, 1] for binary
+            cross-entropy, labels that are not classes for softmax
+            cross-entropy, no examples), a loss the output layer cannot feed
+            (binary cross-entropy on an unbounded output), or bad settings.
         """
+        self._refuse_if_diverged("train on")
         loss = get_loss(loss)
-        X = self._check_X(X)
-        Y = self._check_y(y, loss, X.shape[0])
+        X, Y = self._training_data(X, y, loss)
         if lr is not None:
             lr = positive_number("lr", lr)
         opt = get_optimizer(optimizer, lr, **optimizer_options)
@@ -1113,19 +1296,25 @@ class MLP:
         rng = rng_from(seed)
         recorder = _Recorder(self, bool(record), saturation_eps)
         bar = _ProgressLine(epochs, progress)
-        diverged_at = None
-        # overflow in a diverging run is detected from the loss, not reported as a warning
+        watch = _DivergenceWatch()
+        diverged = None
+        # overflow in a diverging run is detected from the loss and the parameters, not
+        # reported as a warning
         with np.errstate(all="ignore"):
             for epoch in range(epochs + 1):
                 if batch == n and epoch < epochs:
                     value, grads, out = self._loss_and_grads(X, Y, loss)
                 else:
                     value, grads, out = self._snapshot_pass(X, Y, loss, record)
-                if not np.isfinite(value):
-                    recorder.diverged_row(value)
-                    diverged_at = epoch
+                norm = _parameter_norm(self.params)
+                reason = watch.reason(value, norm)
+                if reason in (NONFINITE_LOSS, NONFINITE_PARAMETERS):
+                    recorder.diverged_row(value, norm)
+                else:
+                    recorder.snapshot(value, self._accuracy(loss, out, Y), grads, norm)
+                if reason is not None:
+                    diverged = (epoch, reason)
                     break
-                recorder.snapshot(value, self._accuracy(loss, out, Y), grads)
                 bar.update(epoch, value)
                 if epoch == epochs:
                     break
@@ -1140,10 +1329,12 @@ class MLP:
                         break
                     opt.step(self.params, grads)
                 if not np.isfinite(value):
-                    recorder.diverged_row(value)
-                    diverged_at = epoch + 1
+                    # a mini-batch's loss: the next snapshot would only repeat it
+                    recorder.diverged_row(value, _parameter_norm(self.params))
+                    diverged = (epoch + 1, NONFINITE_LOSS)
                     break
-        history = recorder.history(diverged_at)
+        self._diverged = diverged
+        history = recorder.history(diverged)
         bar.close(int(history.epoch[-1]), float(history.loss[-1]))
         return history
 

@@ -1,11 +1,17 @@
 """actnet.check: right answers pass, wrong ones get specific feedback, bad ones never crash."""
 
+import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import actnet
 from actnet import check
@@ -344,3 +350,310 @@ def test_report_card_needs_the_activation_registered_first():
         check.report_card("not_there", lambda: {"monotonic": True}, raise_on_failure=False)
     )
     assert message.startswith("no activation named 'not_there' is registered yet")
+
+
+# ------------------------------------------------ the answer runs in a child process
+LIMIT = 0.5  # seconds: the time limit of the runaway answers below
+
+
+def busy_loop(x):
+    while True:
+        pass
+
+
+def swallows_every_exception(x):
+    while True:
+        try:
+            time.sleep(1)
+        except BaseException:
+            continue
+
+
+def loops_inside_c(x):
+    return sum(range(3 * 10**8))
+
+
+def prints_forever(x):
+    while True:
+        print("spam " * 100)
+
+
+def grows_a_list(x):
+    kept = []
+    while True:
+        kept.append(np.ones(10**6))
+
+
+def forks_a_spinning_child(x):
+    if os.fork() == 0:
+        while True:
+            pass
+    while True:
+        pass
+
+
+def closes_every_file_and_loops(x):
+    os.closerange(3, 4096)
+    while True:
+        pass
+
+
+def ignores_every_signal_it_can(x):
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM, signal.SIGXCPU):
+        signal.signal(sig, signal.SIG_IGN)
+    while True:
+        pass
+
+
+RUNAWAYS = [
+    busy_loop,
+    swallows_every_exception,
+    loops_inside_c,
+    prints_forever,
+    grows_a_list,
+    forks_a_spinning_child,
+    closes_every_file_and_loops,
+    ignores_every_signal_it_can,
+]
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="the answer runs in a thread")
+
+
+@needs_fork
+@pytest.mark.parametrize("answer", RUNAWAYS, ids=lambda f: f.__name__)
+def test_a_runaway_answer_is_stopped_within_the_time_limit_plus_a_second(answer):
+    start = time.perf_counter()
+    result = check.activation(answer, "relu", time_limit=LIMIT, raise_on_failure=False)
+    assert time.perf_counter() - start < LIMIT + 1.0
+    assert f"did not return within {LIMIT:g} s" in failed(result)
+
+
+@needs_fork
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (lambda x: sys.exit(0), "raised SystemExit: 0. The function called exit()"),
+        (lambda x: os._exit(3), "ended the process that ran it (exit status 3) instead of"),
+        (
+            lambda x: os.kill(os.getpid(), signal.SIGKILL),
+            "crashed the process that ran it (SIGKILL)",
+        ),
+        (
+            lambda x: os.kill(os.getpid(), signal.SIGSEGV),
+            "crashed the process that ran it (SIGSEGV)",
+        ),
+        (lambda x: np.ones(10**11), "raised MemoryError: Unable to allocate"),
+        (lambda x: float(input()), "raised EOFError: EOF when reading a line"),
+    ],
+    ids=["sys.exit", "os._exit", "SIGKILL", "SIGSEGV", "memory", "input"],
+)
+def test_an_answer_that_ends_or_breaks_its_process_is_reported_and_the_caller_lives_on(
+    answer, message
+):
+    assert message in failed(check.activation(answer, "relu", raise_on_failure=False))
+
+
+def test_an_exception_whose_message_cannot_be_shown_is_still_reported():
+    class Unprintable(Exception):
+        def __str__(self):
+            raise RuntimeError("no message")
+
+    def relu(x):
+        raise Unprintable()
+
+    message = failed(check.activation(relu, "relu", raise_on_failure=False))
+    assert "raised Unprintable: (its message could not be shown: str() raised RuntimeError)" in (
+        message
+    )
+
+
+@needs_fork
+def test_the_callers_alarm_handler_and_timer_are_left_as_they_were():
+    def handler(signum, frame):
+        pass
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, 30.0, 30.0)
+    try:
+        check.activation(lambda x: np.maximum(x, 0), "relu")
+        check.activation(busy_loop, "relu", time_limit=0.2, raise_on_failure=False)
+        assert signal.getsignal(signal.SIGALRM) is handler
+        remaining, interval = signal.getitimer(signal.ITIMER_REAL)
+        assert 25.0 < remaining <= 30.0 and interval == 30.0
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("bad", ["5", True, None.__class__])
+def test_a_time_limit_that_is_not_a_number_is_a_type_error_naming_it(bad):
+    with pytest.raises(TypeError, match="time_limit must be a number"):
+        check.activation(np.tanh, "tanh", time_limit=bad)
+
+
+@pytest.mark.parametrize("bad", [-1, 0, 0.0, float("nan"), float("inf"), -float("inf")])
+@pytest.mark.parametrize("which", ["activation", "chain_product", "kill_relu", "report_card"])
+def test_a_time_limit_that_is_not_a_positive_finite_number_is_a_value_error_naming_it(bad, which):
+    calls = {
+        "activation": lambda: check.activation(np.tanh, "tanh", time_limit=bad),
+        "chain_product": lambda: check.chain_product(np.prod, time_limit=bad),
+        "kill_relu": lambda: check.kill_relu(lambda: -2.0, time_limit=bad),
+        "report_card": lambda: check.report_card("relu", dict, time_limit=bad),
+    }
+    with pytest.raises(ValueError, match="time_limit must be"):
+        calls[which]()
+
+
+@needs_fork
+def test_an_answer_that_patches_the_comparison_neither_passes_nor_leaves_the_patch():
+    isclose = np.isclose
+
+    def relu(x):
+        np.isclose = lambda a, b, **options: np.ones(np.shape(a), bool)
+        np.allclose = lambda *args, **options: True
+        return x
+
+    message = failed(check.activation(relu, "relu", raise_on_failure=False))
+    assert message.startswith("at x = -0.5 (float64) the relu is 0.0, your `relu` gave -0.5")
+    assert np.isclose is isclose
+
+
+@needs_fork
+def test_an_answer_that_replaces_the_reference_neither_passes_nor_leaves_it_replaced():
+    from actnet import activations
+
+    relu = activations._REGISTRY["relu"]
+
+    def cheat(x):
+        activations._REGISTRY["relu"] = actnet.get("identity")
+        actnet.get("leaky_relu").params["alpha"] = 0.3
+        return x
+
+    assert not check.activation(cheat, "relu", raise_on_failure=False).passed
+    assert not check.activation(cheat, "leaky_relu", raise_on_failure=False).passed
+    assert activations._REGISTRY["relu"] is relu
+    assert actnet.get("leaky_relu").params["alpha"] == 0.01
+
+
+@needs_fork
+def test_numpy_error_settings_of_the_answer_stay_in_the_answer():
+    before = np.geterr()
+
+    def sigmoid(x):
+        np.seterr(all="raise", under="ignore")
+        return stable_sigmoid(x)
+
+    assert check.activation(sigmoid, "sigmoid").passed
+    assert np.geterr() == before
+
+
+def test_numpy_raising_on_errors_in_the_caller_does_not_break_the_comparison():
+    with np.errstate(all="raise"):
+        assert check.activation(stable_sigmoid, "sigmoid").passed
+        assert not check.activation(lambda x: x * np.inf, "relu", raise_on_failure=False).passed
+
+
+@needs_fork
+def test_an_answer_with_the_right_value_as_another_type_is_judged_by_its_value():
+    class Wrapped:
+        def __init__(self, x):
+            self.x = x
+
+        def __array__(self, dtype=None, copy=None):
+            return np.maximum(self.x, 0)
+
+    assert check.activation(lambda x: Wrapped(x), "relu").passed
+    message = failed(check.activation(lambda x: iter(x), "relu", raise_on_failure=False))
+    assert "returned list_iterator" in message or "returned iterator" in message
+
+
+VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=5)
+    | st.complex_numbers()
+    | hnp.arrays(hnp.scalar_dtypes(), hnp.array_shapes(max_dims=2, max_side=3)),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=5,
+)
+
+
+@needs_fork
+@settings(max_examples=40, deadline=None)
+@given(value=VALUES)
+def test_whatever_an_answer_returns_the_check_gives_a_verdict_and_no_exception(value):
+    for check_of in (
+        lambda f: check.activation(f, "relu", raise_on_failure=False),
+        lambda f: check.linear_collapse(lambda *args: f(None), raise_on_failure=False),
+        lambda f: check.report_card("relu", lambda: f(None), raise_on_failure=False),
+    ):
+        result = check_of(lambda x: value)
+        assert isinstance(result, Result) and not result.passed and result.message
+
+
+@needs_fork
+def test_what_an_answer_prints_is_shown_once_a_call_and_cut_when_long(capsys):
+    def relu(x):
+        print("debugging", x.shape)
+        return np.maximum(x, 0)
+
+    assert check.activation(relu, "relu").passed
+    assert capsys.readouterr().out.splitlines() == [
+        "debugging (145,)",
+        "debugging (3, 4)",
+        "debugging (22,)",
+    ]
+
+    def chatty(x):
+        print("x" * 10**6)
+        return np.maximum(x, 0)
+
+    assert check.activation(chatty, "relu").passed
+    out = capsys.readouterr().out
+    assert out.count(f"[{10**6 + 1 - check.OUTPUT_LIMIT} more characters of output cut]") == 3
+
+
+def test_without_fork_the_answer_runs_in_a_thread_and_the_check_still_returns(monkeypatch):
+    monkeypatch.setattr(check, "_CAN_FORK", False)
+    release = threading.Event()
+
+    def relu(x):
+        release.wait(30)
+        return np.maximum(x, 0)
+
+    try:
+        start = time.perf_counter()
+        result = check.activation(relu, "relu", time_limit=0.2, raise_on_failure=False)
+        assert time.perf_counter() - start < 1.2
+        assert "did not return within 0.2 s" in failed(result)
+    finally:
+        release.set()
+    assert check.activation(lambda x: np.maximum(x, 0), "relu").passed
+    message = failed(check.activation(lambda x: sys.exit(2), "relu", raise_on_failure=False))
+    assert "called exit()" in message
+
+
+@needs_fork
+def test_checks_work_where_the_system_already_caps_memory_and_cpu_time():
+    script = """
+import resource
+import numpy as np
+from actnet import check
+
+resource.setrlimit(resource.RLIMIT_CPU, (3600, 3600))
+size = int(open("/proc/self/statm").read().split()[0]) * resource.getpagesize()
+resource.setrlimit(resource.RLIMIT_AS, (size + 2**29, size + 2**29))
+print(check.activation(lambda x: np.maximum(x, 0), "relu").passed)
+print(check.activation(lambda x: np.ones(10**9), "relu", raise_on_failure=False).message)
+"""
+    if not os.path.exists("/proc/self/statm"):
+        pytest.skip("needs /proc to know the process's size")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    passed, message = run.stdout.splitlines()
+    assert passed == "True" and "raised MemoryError" in message

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from actnet import data
 
@@ -76,3 +78,46 @@ def test_bad_data_arguments_are_errors():
         data.rings(1)
     with pytest.raises(ValueError, match="noise"):
         data.xor(10, noise=-0.1)
+
+
+@pytest.mark.parametrize("maker", [data.rings, data.xor, data.moons, data.spirals, data.blobs])
+@pytest.mark.parametrize(
+    "seed, error, match",
+    [
+        (-1, ValueError, "seed must be an integer >= 0, got -1"),
+        (1.5, TypeError, "seed must be an integer >= 0 or a numpy.random.Generator, got 1.5"),
+        ("abc", TypeError, "seed must be an integer >= 0 or a numpy.random.Generator, got 'abc'"),
+        (True, TypeError, "seed must be an integer >= 0 or a numpy.random.Generator, got True"),
+    ],
+)
+def test_a_bad_seed_is_an_error_naming_seed(maker, seed, error, match):
+    with pytest.raises(error, match=match):
+        maker(10, seed=seed)
+
+
+@given(seed=st.integers(max_value=-1) | st.floats(allow_nan=True) | st.text(max_size=3))
+def test_no_seed_but_a_non_negative_integer_or_a_generator_is_accepted(seed):
+    with pytest.raises((TypeError, ValueError), match="seed"):
+        data.regression("sin", n=5, seed=seed)
+
+
+def test_a_generator_or_numpy_integer_seed_is_accepted():
+    a = data.xor(10, seed=np.int64(3))[0]
+    assert np.array_equal(a, data.xor(10, seed=3)[0])
+    assert data.xor(10, seed=np.random.default_rng(3))[0].shape == (10, 2)
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: data.rings(10, radii=(0.5,)), TypeError, "radii must be a pair of numbers"),
+        (lambda: data.rings(10, radii="ab"), TypeError, "radii must be a pair of numbers"),
+        (lambda: data.rings(10, radii=(0.5, -1.0)), ValueError, "radii must be >= 0"),
+        (lambda: data.rings(10, radii=(0.5, np.nan)), ValueError, "radii must be finite"),
+        (lambda: data.spirals(10, turns="two"), TypeError, "turns must be a number"),
+        (lambda: data.blobs(10, separation=np.inf), ValueError, "separation must be finite"),
+    ],
+)
+def test_bad_shapes_of_the_sets_are_errors_naming_the_argument(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

@@ -235,30 +235,85 @@ def test_the_instructor_edition_passes_every_check(instructor_run, stem):
     assert checks
 
 
-def test_nbgrader_generate_assignment_accepts_them_and_makes_the_same_stubs(tmp_path):
-    assignment = tmp_path / "source" / "ps1"
-    assignment.mkdir(parents=True)
-    for stem in STEMS:
-        (assignment / f"{stem}.ipynb").write_bytes((EXERCISES / f"{stem}.ipynb").read_bytes())
+def nbgrader_command(course, *args):
     bin_dir = Path(sys.executable).parent
     env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
     result = subprocess.run(
-        [bin_dir / "nbgrader", "generate_assignment", "ps1", "--no-db"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
+        [bin_dir / "nbgrader", *args], cwd=course, env=env, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "ERROR" not in result.stderr
+    assert "[ERROR]" not in result.stderr and "| ERROR]" not in result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """An nbgrader course holding the seven exercise notebooks as assignment ps1, released
+    with its gradebook."""
+    course = tmp_path_factory.mktemp("course")
+    (course / "nbgrader_config.py").write_text(
+        'c = get_config()\nc.CourseDirectory.course_id = "actnet"\n'
+    )
+    assignment = course / "source" / "ps1"
+    assignment.mkdir(parents=True)
     for stem in STEMS:
-        released = json.loads((tmp_path / "release" / "ps1" / f"{stem}.ipynb").read_text())
-        ours = json.loads((STUDENT / f"{stem}.ipynb").read_text())
+        (assignment / f"{stem}.ipynb").write_bytes((EXERCISES / f"{stem}.ipynb").read_bytes())
+    nbgrader_command(course, "generate_assignment", "ps1")
+    return course
 
-        def code(nb):
-            return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
 
-        assert code(released) == code(ours)
+def test_nbgraders_release_is_our_student_edition_but_for_the_book_only_cell(course):
+    for stem in STEMS:
+        released = json.loads((course / "release" / "ps1" / f"{stem}.ipynb").read_text())
+        released["cells"] = [
+            c
+            for c in released["cells"]
+            if "remove-from-editions" not in c["metadata"].get("tags", [])
+        ]
+        released["metadata"].pop("widgets", None)
+        assert released == json.loads((STUDENT / f"{stem}.ipynb").read_text()), stem
+
+
+def submit(course, student, notebook):
+    folder = course / "submitted" / student / "ps1"
+    folder.mkdir(parents=True)
+    (folder / "relu.ipynb").write_text(json.dumps(notebook))
+
+
+def test_autograde_gives_the_solutions_full_marks_the_student_edition_none_and_a_wrong_answer_loses_its_points(
+    course,
+):
+    """nbgrader's autograder on the relu notebook (three exercises of 2 points), submitted
+    three times: the student edition as handed out, with every solution filled in, and with
+    a derivative that is 1 at the kink (relu'(0) is 0 in the course)."""
+    from nbgrader.api import Gradebook
+
+    blank = json.loads((STUDENT / "relu.ipynb").read_text())
+    solutions = {meta(c)["grade_id"]: c["source"] for c in source("relu")["cells"] if is_answer(c)}
+    perfect = json.loads(json.dumps(blank))
+    for cell in perfect["cells"]:
+        if meta(cell).get("grade_id") in solutions:
+            cell["source"] = solutions[meta(cell)["grade_id"]]
+    wrong = json.loads(json.dumps(perfect))
+    (cell,) = [c for c in wrong["cells"] if meta(c).get("grade_id") == "relu-derivative-answer"]
+    cell["source"] = (
+        "def relu_grad(x):\n    return np.where(np.isnan(x), x, (x >= 0).astype(x.dtype))"
+    )
+    for student, notebook in (("blank", blank), ("perfect", perfect), ("wrong", wrong)):
+        submit(course, student, notebook)
+    nbgrader_command(course, "autograde", "ps1")
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "actnet") as gradebook:
+        scores = {
+            student: {
+                grade.name: grade.score
+                for grade in gradebook.find_submission_notebook("relu", "ps1", student).grades
+            }
+            for student in ("blank", "perfect", "wrong")
+        }
+    checks = ["relu-derivative-check", "relu-unit-gradient-check", "relu-kill-check"]
+    assert scores["perfect"] == dict.fromkeys(checks, 2.0)
+    assert scores["blank"] == dict.fromkeys(checks, 0.0)
+    assert scores["wrong"] == {**dict.fromkeys(checks, 2.0), "relu-derivative-check": 0.0}
 
 
 def test_tasks_execute_tells_an_exercise_notebook_from_the_chapter_of_the_same_stem():

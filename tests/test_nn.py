@@ -13,6 +13,8 @@ from actnet import activations
 from actnet.data import regression, rings, spirals, xor
 from actnet.gradcheck import gradient_check
 from actnet.nn import (
+    DIVERGENCE_REASONS,
+    LOSS_GROWTH_LIMIT,
     MLP,
     ActivationLayer,
     Dense,
@@ -143,10 +145,12 @@ def test_gradient_check_passes_for_every_loss_and_output(output, loss, n_out):
 def test_a_sigmoid_or_softmax_output_gets_exactly_the_gradients_of_its_logits(
     output, loss, on_logits, n_out
 ):
-    # the network takes (output - y) / n from the probabilities it already has;
-    # the loss on the bare logits computes them again: the same bits
+    """The network takes (output - y) / n from the probabilities it already has; the loss
+    on the bare logits computes them again: the same bits. (Softmax targets are one-hot
+    rows: other rows are refused as labels.)"""
     rng = np.random.default_rng(8)
-    X, y = rng.normal(size=(40, 2)), rng.integers(0, 2, (40, n_out)).astype(float)
+    X, labels = rng.normal(size=(40, 2)), rng.integers(0, 2, (40, n_out))
+    y = labels.astype(float) if n_out == 1 else np.eye(n_out)[labels[:, 0]]
     with_output = MLP([2, 5, n_out], activation="tanh", output=output, seed=8)
     bare = MLP([2, 5, n_out], activation="tanh", seed=8)
     value, grads = with_output.loss_and_grads(X, y, loss=loss)
@@ -485,11 +489,14 @@ def test_a_diverging_run_stops_and_says_when(batch_size):
     history = net.fit(
         x, t, loss="mse", optimizer="sgd", lr=50.0, epochs=1000, batch_size=batch_size, record=True
     )
-    assert history.diverged
-    epoch = history.diverged_at_epoch
-    assert 0 < epoch < 1000
+    assert history.diverged and history.reason in DIVERGENCE_REASONS
+    epoch = history.diverged_at
+    assert 0 < epoch < 1000 and history.diverged_at_epoch == epoch
     assert len(history.loss) == epoch + 1
-    assert not np.isfinite(history.loss[-1]) and np.all(np.isfinite(history.loss[:-1]))
+    # it stops at the first sign (here the loss outgrows its start a hundredfold, or
+    # turns non-finite): every earlier row is finite
+    assert np.all(np.isfinite(history.loss[:-1]))
+    assert np.all(history.loss[:-1] <= LOSS_GROWTH_LIMIT * history.loss[0])
 
 
 def test_an_optimizer_object_keeps_its_state_across_fits():
@@ -507,7 +514,7 @@ def test_an_optimizer_object_keeps_its_state_across_fits():
 def test_a_converging_run_does_not_report_divergence():
     X, y = xor(40, seed=0)
     history = MLP([2, 4, 1], seed=0).fit(X, y, loss="mse", epochs=3)
-    assert not history.diverged and history.diverged_at_epoch is None
+    assert not history.diverged and history.diverged_at is None and history.reason is None
 
 
 def test_progress_is_silent_by_default_and_one_rewritten_line_on_request(capsys):

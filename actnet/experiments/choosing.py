@@ -108,11 +108,27 @@ def _card(act: Activation, race_rank: int, race_epochs: float, cost_ratio: float
     )
 
 
+def _refuse_unmeasurable(act: Activation) -> None:
+    """An activation that is NaN everywhere has no properties to measure, and a race it
+    never runs in would still rank it: refuse it instead."""
+    for what, values in (("value", act(_GRID)), ("derivative", act.grad(_GRID))):
+        if np.all(np.isnan(values)):
+            raise ValueError(
+                f"activation {act.name!r}: its {what} is NaN at every point of [-10, 10], "
+                "so there is nothing to measure and no report card"
+            )
+
+
 def report_cards(
     activations: list[str | Activation] | None = None, seeds: tuple[int, ...] = (0, 1, 2)
 ) -> list[ReportCard]:
-    """Report cards for several activations (default: all registered), raced together."""
+    """Report cards for several activations (default: all registered), raced together.
+
+    An activation that is NaN on every input is refused (``ValueError``).
+    """
     acts = [get(a) for a in (available() if activations is None else activations)]
+    for act in acts:
+        _refuse_unmeasurable(act)
     race = convergence_race(tuple(acts), seeds=seeds)
     ranks = race.ranks()
     epochs = dict(zip(race.activations, race.median_epochs()))

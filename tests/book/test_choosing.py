@@ -191,3 +191,21 @@ def test_choosing_glues_relu_winning_the_race_and_cites_the_gated_networks(html)
     assert "Hochreiter and Schmidhuber, 1997" in built and "Cho" in built
     # the user-defined activation's card is measured in the closing solution
     assert "smooth_leaky" in built
+
+
+@pytest.mark.parametrize(
+    "value, grad, what",
+    [
+        (lambda x: np.full_like(x, np.nan), lambda x: np.ones_like(x), "value"),
+        (lambda x: x, lambda x: np.full_like(x, np.nan), "derivative"),
+    ],
+)
+def test_an_activation_that_is_nan_everywhere_gets_no_card_and_no_rank(value, grad, what):
+    actnet.register("test_all_nan", value, grad)
+    try:
+        with pytest.raises(ValueError, match=f"'test_all_nan': its {what} is NaN at every point"):
+            report_card("test_all_nan", seeds=(0,))
+        with pytest.raises(ValueError, match="nothing to measure"):
+            report_cards(["relu", "test_all_nan"], seeds=(0,))
+    finally:
+        actnet.unregister("test_all_nan")

@@ -126,12 +126,16 @@ def test_at_learning_rate_one_only_relu_loses_units_and_prelu_always_diverges(pr
 
 
 def test_at_learning_rate_three_relu_loses_most_units_and_leaky_relu_none(props):
+    """Two of the three Mish runs that lost units at this rate diverged first (their
+    loss reached 1.8e5 and 2.2e7); ``fit`` now stops them there and the table leaves
+    them out, so Mish is no longer asserted to lose units."""
     dead = dict(zip(props.names, props.mean_dead_fraction()[:, -1]))
     assert dead["relu"] > 0.5
     assert dead["relu"] > max(d for n, d in dead.items() if n != "relu" and not np.isnan(d))
     assert dead["leaky_relu"] == 0.0 and dead["softplus"] == 0.0
     # smooth activations whose left tail underflows to exactly 0 can die too
-    assert dead["gelu"] > 0.1 and dead["mish"] > 0.1
+    assert dead["gelu"] > 0.1
+    assert props.diverged[props.index("mish"), -1].sum() == 2
     assert props.diverged[props.index("elu"), -1].any()
     assert props.diverged[props.index("selu"), -1].all()
 
