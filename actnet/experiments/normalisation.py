@@ -216,10 +216,10 @@ def normalisation_remedy(
                 dead[i, j, k] = sum(dead_fraction(o) * o.shape[1] for o in hidden) / units
                 if bounded:
                     saturated[i, j, k] = np.mean([saturated_fraction(o, bounds) for o in hidden])
-                net.eval()
-                with np.errstate(over="ignore", invalid="ignore"):
+                if not diverged[i, j, k]:
+                    net.eval()
                     accuracy[i, j, k] = np.mean(net.predict_labels(X) == y)
-                net.train()
+                    net.train()
     return NormalisationRemedy(
         activation=act.name,
         norms=norms,
