@@ -83,8 +83,7 @@ class Activation:
     def with_params(self, **params: Any) -> Activation:
         """A new activation with some parameters changed (checked like :func:`get`'s)."""
         for key in set(params) - set(self.params):
-            raise ValueError(f"activation {self.name!r} has no parameter {key!r}; its "
-                             f"parameters are: {', '.join(self.params) or 'none'}")  # fmt: skip
+            raise ValueError(f"activation {self.name!r} has no parameter {key!r}; its parameters are: {', '.join(self.params) or 'none'}")  # fmt: skip
         return dataclasses.replace(self, params={**self.params, **params})
 
     def _apply(self, function: Callable, x: Any, what: str) -> Any:
@@ -132,8 +131,7 @@ def _as_float_array(x: Any) -> tuple[np.ndarray, np.dtype]:
         return arr.astype(np.float64), np.dtype(np.float64)
     if kind == "f":  # SciPy has no float16 loops: float16 rounds float32's result
         return arr.astype(np.float32 if size < 4 else native), native
-    raise TypeError("x must be a real number or an array of real numbers, "
-                    f"got dtype {arr.dtype} (type {type(x).__name__})")  # fmt: skip
+    raise TypeError(f"x must be a real number or an array of real numbers, got dtype {arr.dtype} (type {type(x).__name__})")  # fmt: skip
 
 
 def _elementwise(out: Any, arr: np.ndarray, name: str, what: str) -> np.ndarray:
@@ -144,8 +142,7 @@ def _elementwise(out: Any, arr: np.ndarray, name: str, what: str) -> np.ndarray:
     if result.dtype.kind not in "biuf":
         raise TypeError(f"{function} returned {out!r:.50}; it must return an array of real numbers")
     if result.shape not in ((), arr.shape):
-        raise ValueError(f"{function} returned shape {result.shape} for an input of shape "
-                         f"{arr.shape}; it must be elementwise")  # fmt: skip
+        raise ValueError(f"{function} returned shape {result.shape} for an input of shape {arr.shape}; it must be elementwise")  # fmt: skip
     return np.broadcast_to(result, arr.shape).copy()
 
 
@@ -373,7 +370,8 @@ class gelu:
 class silu:
     r"""SiLU (Elfwing et al., 2018), or Swish (Ramachandran et al., 2017) for other ``beta``.
 
-    .. math:: f(x) = x\,\sigma(\beta x), \qquad f'(x) = \sigma(\beta x) + \beta x\,\sigma'(\beta x)
+    .. math:: f(x) = x\,\sigma(\beta x), \qquad
+        f'(x) = \sigma(\beta x) + \beta x\,\sigma'(\beta x) = s\,(1 + \beta x (1 - s)), \quad s = \sigma(\beta x)
 
     >>> silu([-1.0, 0.0, 1.0]).round(6)
     array([-0.268941,  0.      ,  0.731059])
@@ -383,7 +381,8 @@ class silu:
         return x * sigmoid.value(beta * x)
 
     def derivative(x, beta=1.0):
-        return sigmoid.value(beta * x) + beta * x * sigmoid.derivative(beta * x)
+        s = sigmoid.value(beta * x)
+        return s * (1 + beta * x * (1 - s))
 
 
 @builtin(beta=_positive)
@@ -409,8 +408,8 @@ class softplus:
 class mish:
     r"""Mish (Misra, 2019); not monotonic. By the chain rule, as softplus' = sigma:
 
-    .. math:: f(x) = x \tanh(\operatorname{softplus}(x)), \qquad
-        f'(x) = \tanh(\operatorname{softplus}(x)) + x \tanh'(\operatorname{softplus}(x))\,\sigma(x)
+    .. math:: f(x) = x\,t, \qquad f'(x) = t + x\,(1 - t^2)\,\sigma(x), \qquad
+        t = \tanh(\operatorname{softplus}(x))
 
     >>> mish([-1.0, 0.0, 1.0]).round(6)
     array([-0.303401,  0.      ,  0.865098])
@@ -420,8 +419,8 @@ class mish:
         return x * np.tanh(softplus.value(x))
 
     def derivative(x):
-        s = softplus.value(x)
-        return np.tanh(s) + x * tanh.derivative(s) * sigmoid.value(x)
+        t = np.tanh(softplus.value(x))
+        return t + x * (1 - t * t) * sigmoid.value(x)
 
 
 _BUILTINS = frozenset(_REGISTRY)
@@ -482,8 +481,7 @@ def register(name: str, value: Callable, grad: Callable, params: Mapping | None 
     if key in _BUILTINS or key in _ALIASES:
         raise ValueError(f"name {name!r} is a built-in activation; choose another name")
     if key in _REGISTRY and not overwrite:
-        raise ValueError(f"an activation named {name!r} is already registered; "
-                         "pass overwrite=True to replace it")  # fmt: skip
+        raise ValueError(f"an activation named {name!r} is already registered; pass overwrite=True to replace it")  # fmt: skip
     kinks = tuple(_real("kinks", k) for k in kinks)
     _REGISTRY[key] = Activation(key, value, grad, params or {}, kinks)
     return _REGISTRY[key]
