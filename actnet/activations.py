@@ -107,6 +107,9 @@ class Activation:
         out = out if out.dtype == dtype else out.astype(dtype)
         return out[()] if out.ndim == 0 else out
 
+    def __get__(self, instance: Any, owner: Any = None) -> Activation:
+        return self  # as a method descriptor, documented like a function by Sphinx and doctest
+
     def __repr__(self) -> str:
         return f"Activation({self.name!r}{''.join(f', {k}={v!r}' for k, v in self.params.items())})"
 

@@ -617,6 +617,8 @@ def test_the_public_name_leads_to_the_formula_in_one_hop(name):
     assert ".. math::" in act.__doc__ and ">>> " in act.__doc__
     assert act.value is act.formula.value and act.derivative is act.formula.derivative
     assert str(inspect.signature(act)).startswith("(x")
+    # a routine to Sphinx, pydoc and doctest, so that the API page documents it
+    assert inspect.isroutine(act) and A.Activation.__get__(act, None) is act
 
 
 def test_importing_activations_imports_no_experiments_plots_or_widgets():
