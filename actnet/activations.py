@@ -99,7 +99,7 @@ class Activation:
         else:
             out = function(arr, **self._kwargs) if self._kwargs else function(arr)
             out = _elementwise(out, arr, self.name, what)
-        if out is x:  # the identity: the result may be changed, x may not
+        if out is x:  # a user's identity: the result may be changed, x may not
             out = out.copy()
         if infinite is not None:
             lo, hi = self._limits[:2] if what == "value" else self._limits[2:]
@@ -188,7 +188,7 @@ class identity:
     """
 
     def value(x):
-        return x
+        return x.copy()  # a new array, which the caller may change
 
     def derivative(x):
         return np.where(np.isnan(x), x, 1)  # NaN stays NaN, as in every activation

@@ -281,7 +281,9 @@ def bench_activations(sizes, dtypes, repeats, names=None) -> list[Row]:
         plain = numpy_expressions(dtype)
         for n in sizes:
             x = np.random.default_rng(0).normal(0.0, 3.0, n).astype(dtype)
-            number = max(1, 200_000 // n)
+            # short timed windows, many of them: on a loaded machine a long window is
+            # rarely left alone, and one slow window of a contender skews its row
+            number = max(1, 20_000 // n)
             if torch is not None:
                 xt = torch.from_numpy(x.copy()).requires_grad_(True)
                 ones = torch.ones_like(xt)
@@ -300,7 +302,7 @@ def bench_activations(sizes, dtypes, repeats, names=None) -> list[Row]:
                         f(xt).backward(ones)
 
                     contenders["torch"] = torch_step
-                best = best_times(contenders, repeats, number)
+                best = best_times(contenders, 3 * repeats, number)
                 case = f"{name} value+grad {np.dtype(dtype).name} n={n:.0e}".replace("e+0", "e")
                 us = {k: v * 1e6 for k, v in best.items()}
                 for reference, target in (("formula", 2.0), ("numpy", None), ("torch", None)):
