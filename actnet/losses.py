@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from actnet._validate import choice
-from actnet.activations import _zeros, sigmoid
+from actnet.activations import sigmoid
 
 __all__ = [
     "LOSSES",
@@ -49,7 +49,7 @@ def softmax(z: np.ndarray) -> np.ndarray:
 def _log1p_exp(z: np.ndarray) -> np.ndarray:
     """``log(1 + e^z)``: ``logaddexp(0, z)``'s formula, ``max(z, 0) + log1p(e^-|z|)``,
     with NumPy's vectorised exp and log1p (the ufunc calls scalar ones)."""
-    return np.maximum(z, _zeros(z)) + np.log1p(np.exp(-np.abs(z)))
+    return np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
 
 
 class Loss:

@@ -1,5 +1,5 @@
 """``benchmarks/run.py`` loaded as a module, for the tests of its pieces and for the
-accuracy tests, which measure ulps with its mpmath references."""
+accuracy tests, which measure errors with its mpmath references."""
 
 import importlib.util
 import sys

@@ -1,6 +1,5 @@
 """The pieces of benchmarks/run.py work (on tiny sizes; no timing is asserted)."""
 
-import math
 from pathlib import Path
 
 import benchmarks_module
@@ -18,43 +17,30 @@ def bench():
     return benchmarks_module.bench
 
 
-def test_ulp_of_is_the_spacing_at_the_exact_value(bench):
-    assert bench.ulp_of(mpmath.mpf(1)) == 2.0**-52
-    assert bench.ulp_of(mpmath.mpf(0.75)) == 2.0**-53
-    assert bench.ulp_of(mpmath.mpf(-3)) == 2.0**-51
-    with mpmath.workprec(200):  # just below 1 the spacing is halved, though it rounds to 1.0
-        assert bench.ulp_of(1 - mpmath.mpf(2) ** -60) == 2.0**-53
-    assert bench.ulp_of(mpmath.mpf(0)) == 2.0**-1074
-    assert bench.ulp_of(mpmath.mpf(2) ** -1070) == 2.0**-1074
-    assert bench.ulp_of(mpmath.mpf(1), np.float32) == 2.0**-23
-    assert bench.ulp_of(mpmath.mpf(2) ** -140, np.float32) == 2.0**-149
-
-
-def test_ulp_errors_count_in_the_computed_dtype_and_leave_out_subnormal_results(bench):
-    def exact(x):  # x, or x 2^-1040 (subnormal in float64) above 2.5
-        return x if x < 2.5 else x * mpmath.mpf(2) ** -1040
-
-    points = np.array([1.0, 2.0, 3.0])
-    computed = np.array([1.0, np.nextafter(2.0, 3.0), 0.0])
-    errors = bench.ulp_errors(computed, exact, points)
-    np.testing.assert_array_equal(errors[:2], [0.0, 1.0])
-    assert np.isnan(errors[2])
-    one32 = np.float32(1.0)
-    errors32 = bench.ulp_errors(
-        np.array([one32, np.nextafter(one32, np.float32(2))]), exact, [1, 1]
-    )
-    np.testing.assert_array_equal(errors32, [0.0, 1.0])
-
-
-def test_ulp_error_counts_ulps_of_the_exact_value(bench):
+def test_errors_are_absolute_and_relative_to_the_exact_value(bench):
     with mpmath.workprec(200):
-        one = mpmath.mpf(1)
-        assert bench.ulp_error(1.0, one) == 0.0
-        assert bench.ulp_error(np.nextafter(1.0, 2.0), one) == 1.0
-        assert bench.ulp_error(np.nextafter(1.0, 0.0), one) == 0.5
-        assert bench.ulp_error(1.0, one - mpmath.mpf(2) ** -54) == 0.5
-        assert bench.ulp_error(0.1, mpmath.mpf(1) / 10) == pytest.approx(0.4, abs=0.01)
-        assert bench.ulp_error(math.nan, one) == math.inf
+        exact = [mpmath.mpf(1) / 3, mpmath.mpf(2) ** -1040, mpmath.mpf(0), mpmath.mpf(-2)]
+    computed = np.array([1 / 3, 0.0, 1e-300, -2.0 * (1 + 2**-52)])
+    absolute, relative = bench.errors(computed, exact)
+    with mpmath.workprec(200):
+        assert absolute[0] == float(abs(mpmath.mpf(1 / 3) - exact[0]))  # about 1.85e-17
+    assert relative[0] == pytest.approx(absolute[0] * 3, rel=1e-6)
+    # a subnormal or zero exact value has no relative error: it is left out (NaN)
+    assert np.isnan(relative[1]) and np.isnan(relative[2]) and absolute[2] == 1e-300
+    assert relative[3] == 2**-52
+
+
+def test_condition_numbers_of_known_functions(bench):
+    # x^3: 3 everywhere; e^x: |x|; log x at x = e: 1
+    assert bench.condition_number(lambda x: x**3, 0.7) == pytest.approx(3.0, rel=1e-12)
+    assert bench.condition_number(mpmath.exp, -20.0) == pytest.approx(20.0, rel=1e-12)
+    assert bench.condition_number(mpmath.log, float(mpmath.e)) == pytest.approx(1.0, rel=1e-12)
+
+
+def test_the_relative_target_grows_only_where_the_function_amplifies_rounding(bench):
+    assert bench.allowed_relative_error(mpmath.exp, -1.0) == bench.RELATIVE_TARGET
+    eps = np.finfo(np.float64).eps
+    assert bench.allowed_relative_error(mpmath.exp, -500.0) == pytest.approx(4 * eps * 500)
 
 
 def test_row_ratio_and_target(bench):
@@ -141,19 +127,22 @@ def test_accuracy_points_hold_the_floats_next_to_every_root(bench):
     for root in bench.DERIVATIVE_ROOTS.values():
         assert root in points
         assert np.nextafter(root, 0.0) in points and np.nextafter(root, -1.0) in points
-    assert points.min() == -700.0 and points.max() == 700.0
+    assert points.min() == -30.0 and points.max() == 30.0
 
 
-def test_max_ulp_errors_of_sigmoid_on_a_few_points(bench):
-    results = bench.max_ulp_errors(np.array([-20.0, -1.0, 0.0, 0.5, 3.0, 15.0]), ["sigmoid"])
-    assert [(r[0], r[1], r[2]) for r in results] == [
-        ("sigmoid", "value", "|x|<=10"),
-        ("sigmoid", "value", "|x|>10"),
-        ("sigmoid", "grad", "|x|<=10"),
-        ("sigmoid", "grad", "|x|>10"),
+def test_max_errors_of_sigmoid_and_silu_on_a_few_points(bench):
+    points = np.array([-20.0, -1.3, -1.28, -1.0, 0.0, 0.5, 3.0, 15.0])
+    results = bench.max_errors(points, ["sigmoid", "silu"])
+    assert [(r.name, r.what, r.measure) for r in results] == [
+        ("sigmoid", "value", "relative"),
+        ("sigmoid", "grad", "relative"),
+        ("silu", "value", "relative"),
+        ("silu", "grad", "relative"),
+        ("silu", "grad", "near root"),  # -1.28 is within 0.01 of the root, -1.3 not
     ]
-    assert all(0 <= r[3] <= 4 for r in results)
-    assert [r[5] for r in results] == [4, 2, 4, 2]
+    assert [r.points for r in results] == [8, 8, 7, 7, 1]
+    assert all(0 <= r.error <= r.allowed for r in results)
+    assert results[-1].at == -1.28 and results[-1].allowed == bench.NEAR_ROOT_TARGET
 
 
 def test_control_settings_list_every_value_of_every_control(bench):
