@@ -1,15 +1,13 @@
 """Activation functions: the formula of each, its derivative, and one registry.
 
-Each built-in is one class below, its docstring the formula, its ``value`` and
-``derivative`` that formula in NumPy; ``@builtin`` makes it the :class:`Activation` of
-its name. ``inspect.getsource(sigmoid)`` (like ``help(sigmoid)``, IPython's ``sigmoid??``)
-shows that block, from ``@builtin()`` on; ``sigmoid.formula`` is the class itself.
+Each built-in is one class below: its docstring the formula, its ``value`` and
+``derivative`` that formula in NumPy; ``@builtin`` makes it the :class:`Activation` of its
+name, so ``inspect.getsource(sigmoid)``, ``help(sigmoid)`` and ``sigmoid??`` show that block.
 
-Every activation gives float64 for float64 and integers, float32 for float32, float16
-for float16 (computed in float32), in native byte order; propagates NaN, gives the
-limits at +-inf, leaves its input alone; is finite and silent for any finite input
-(unless the exact result is beyond the largest float: ``selu`` of float32's largest);
-has read-only ``params``, checked when set; takes PyTorch's derivative at a kink.
+Every activation gives float64 for float64 and integers, float32 for float32 (float16 is
+computed in float32), in native byte order; propagates NaN, gives the limits at +-inf,
+leaves its input alone, is finite and silent wherever its exact value is; has read-only
+``params``, checked when set; takes PyTorch's derivative at a kink.
 """
 
 from __future__ import annotations
@@ -24,7 +22,6 @@ from types import MappingProxyType
 from typing import Any
 
 import numpy as np
-from scipy.special import ndtr
 
 from actnet._validate import choice
 from actnet._validate import positive_number as _positive
@@ -34,6 +31,12 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 _GELU_TANH_COEF = 0.044715
 _COMPUTED_AS_IS = frozenset([np.dtype(np.float32), np.dtype(np.float64)])
+
+
+def ndtr(x):  # SciPy's normal distribution, imported on first use: it takes longer than actnet
+    from scipy.special import ndtr
+
+    return ndtr(x)
 
 
 @dataclass(frozen=True)
@@ -88,11 +91,9 @@ class Activation:
 
     def _apply(self, function: Callable, x: Any, what: str) -> Any:
         arr, dtype = _as_float_array(x)
-        infinite = np.isinf(arr) if self._limits is not None else None
-        if infinite is not None and infinite.any():
+        infinite = np.isinf(arr) if self._limits is not None and np.isinf(arr).any() else None
+        if infinite is not None:  # computed at 0, set to the limits below
             arr, positive = np.where(infinite, 0, arr), arr[infinite] > 0
-        else:
-            infinite = None
         if self.formula is None:  # a user's function, probed at +-inf by the course: no warnings
             with np.errstate(all="ignore"):
                 out = _elementwise(function(arr, **self._kwargs), arr, self.name, what)
@@ -440,9 +441,8 @@ def get(name: str | Activation, **params: Any) -> Activation:
     """The activation called ``name`` (or ``name`` itself), with ``params`` set.
 
     ``name``: a registered name (``"swish"``, ``"linear"``, ``"logistic"`` stand for
-    ``"silu"``, ``"identity"``, ``"sigmoid"``) or an :class:`Activation`. ValueError: an
-    unknown name (listing the available ones) or parameter, a value out of range;
-    TypeError: a name neither str nor Activation, a parameter of the wrong type.
+    ``"silu"``, ``"identity"``, ``"sigmoid"``) or an :class:`Activation`. ValueError for an
+    unknown name or parameter or a value out of range; TypeError for a wrong type.
 
     >>> get("softmax")
     Traceback (most recent call last):

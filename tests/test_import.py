@@ -10,7 +10,14 @@ import pytest
 import actnet
 from actnet import experiments
 
-HEAVY = ("actnet.experiments", "actnet.plots", "actnet.widgets", "matplotlib", "ipywidgets")
+HEAVY = (
+    "actnet.experiments",
+    "actnet.plots",
+    "actnet.widgets",
+    "matplotlib",
+    "ipywidgets",
+    "scipy",
+)
 
 
 @pytest.mark.parametrize(
