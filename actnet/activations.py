@@ -427,6 +427,63 @@ class mish:
         return t + x * (1 - t * t) * sigmoid.value(x)
 
 
+@builtin(kinks=(0.0, 6.0))
+class relu6:
+    r"""ReLU capped at 6 (Krizhevsky, 2010), kept in low-precision mobile networks
+    (Howard et al., 2019): its outputs fit a fixed range.
+
+    .. math:: f(x) = \min(\max(0, x), 6), \qquad
+        f'(x) = \begin{cases} 1 & 0 < x < 6 \\ 0 & \text{otherwise} \end{cases}
+
+    Kinks at 0 and 6, where the derivative is taken as 0 (PyTorch's convention).
+
+    >>> relu6([-1.0, 3.0, 8.0])
+    array([0., 3., 6.])
+    """
+
+    def value(x):
+        return np.minimum(np.maximum(x, 0), 6)
+
+    def derivative(x):
+        return relu.derivative(x) * (x < 6)
+
+
+@builtin(kinks=(-3.0, 3.0))
+class hard_sigmoid:
+    r"""The sigmoid as three straight pieces (Howard et al., 2019): no exponential.
+
+    .. math:: f(x) = \frac{\operatorname{relu6}(x + 3)}{6}, \qquad
+        f'(x) = \begin{cases} 1/6 & -3 < x < 3 \\ 0 & \text{otherwise} \end{cases}
+
+    >>> hard_sigmoid([-4.0, 0.0, 1.5])
+    array([0.  , 0.5 , 0.75])
+    """
+
+    def value(x):
+        return relu6.value(x + 3) / 6
+
+    def derivative(x):
+        return relu6.derivative(x + 3) / 6
+
+
+@builtin(kinks=(-3.0, 3.0), limits=(0.0, math.inf, 0.0, 1.0))
+class hard_swish:
+    r"""Swish with the hard sigmoid (Howard et al., 2019); not monotonic.
+
+    .. math:: f(x) = x\,\operatorname{hard\_sigmoid}(x), \qquad
+        f'(x) = \begin{cases} 0 & x \le -3 \\ (2x + 3)/6 & -3 < x < 3 \\ 1 & x \ge 3 \end{cases}
+
+    >>> hard_swish([-1.5, 0.0, 4.0])
+    array([-0.375,  0.   ,  4.   ])
+    """
+
+    def value(x):
+        return x * hard_sigmoid.value(x)
+
+    def derivative(x):
+        return hard_sigmoid.value(x) + x * hard_sigmoid.derivative(x)
+
+
 _BUILTINS = frozenset(_REGISTRY)
 __test__ = {name: act.formula for name, act in _REGISTRY.items()}  # their docstrings' doctests
 __all__ = ["Activation", "available", "get", "register", "unregister", *_REGISTRY]
@@ -447,7 +504,7 @@ def get(name: str | Activation, **params: Any) -> Activation:
     >>> get("softmax")
     Traceback (most recent call last):
     ...
-    ValueError: unknown activation 'softmax'; available: identity, sigmoid, tanh, relu, leaky_relu, prelu, elu, selu, gelu, silu, softplus, mish
+    ValueError: unknown activation 'softmax'; available: identity, sigmoid, tanh, relu, leaky_relu, prelu, elu, selu, gelu, silu, softplus, mish, relu6, hard_sigmoid, hard_swish
     """
     if isinstance(name, Activation):
         return name.with_params(**params) if params else name
