@@ -118,8 +118,8 @@ def test_chapters_link_their_terms_to_the_glossary(html):
         assert 'href="glossary.html#term-' in _page(html, chapter)
 
 
-def test_using_page_documents_the_api_from_docstrings(html):
-    page = _page(html, "using")
+def test_api_pages_document_each_module_from_its_docstrings(html):
+    # one page per module, under book/api/ (the "Using this book" page links there)
     for target in (
         "actnet.activations.register",
         "actnet.nn.MLP",
@@ -127,7 +127,13 @@ def test_using_page_documents_the_api_from_docstrings(html):
         "actnet.experiments.report_cards",
         "actnet.widgets.maxout_explorer",
     ):
-        assert f'id="{target}"' in page, target
+        module = target.split(".")[1]
+        assert f'id="{target}"' in _page(html, f"api/{module}"), target
+    assert 'href="api/index.html"' in _page(html, "using")
+
+
+def test_using_page_says_how_to_run_and_assign_the_course(html):
+    page = _page(html, "using")
     text = re.sub(r"<[^>]+>", "", page)  # code blocks are split into highlighted spans
     assert "python -m actnet.assign book/exercises handout" in text
     assert "### BEGIN SOLUTION" in text and "### END SOLUTION" in text
