@@ -97,19 +97,21 @@ def _activation_panel(ax, act: Activation, x: np.ndarray) -> None:
 def gallery(
     names: Sequence[str | Activation] | None = None,
     x: np.ndarray | None = None,
-    ncols: int = 4,
+    ncols: int = 2,
 ):
     """Every activation (default: all registered) and its derivative, one panel each.
 
     The value is drawn solid, the derivative dashed; a derivative that jumps
     at a kink is drawn as separate pieces, with its value at the kink marked.
+    Two columns of 2.2-inch panels, all text 10 pt or larger, keep every label
+    at least 10 px high on a phone's 358 px column.
     """
     from matplotlib.figure import Figure
 
     acts = [get(n) for n in (available() if names is None else names)]
     x = np.linspace(-4.0, 4.0, 801) if x is None else np.asarray(x, dtype=float)
     nrows = -(-len(acts) // ncols)
-    fig = Figure(figsize=(2.6 * ncols, 2.3 * nrows), layout="constrained")
+    fig = Figure(figsize=(2.2 * ncols, 2.3 * nrows), layout="constrained")
     axes = fig.subplots(nrows, ncols, sharex=True, squeeze=False).ravel()
     for ax, act in zip(axes, acts):
         _activation_panel(ax, act, x)
@@ -119,7 +121,9 @@ def gallery(
         ax.set_ylabel("$f(x)$ and $f'(x)$")
     for ax in axes[len(acts) :]:
         ax.set_visible(False)
-    axes[0].legend(loc="upper left", fontsize=8, frameon=False)
+    # one legend above the panels, where it hides no curve
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside upper center", ncols=2, fontsize=10, frameon=False)
     return fig
 
 

@@ -170,6 +170,8 @@ def summary_table(cards: list[ReportCard], digits: int = 2) -> list[dict[str, ob
 TIMING_COLUMNS = ("cost_ratio",)
 """Report-card columns measured with a clock: they change from run to run."""
 
+_CARD_FIELDS = frozenset(f.name for f in fields(ReportCard))
+
 
 @dataclass(frozen=True)
 class SummaryTable:
@@ -190,8 +192,13 @@ class SummaryTable:
             return "∞" if value > 0 else "−∞"
         return str(value)
 
+    @staticmethod
+    def _heading(column: str) -> str:
+        # a report card's field reads as words; an activation's name stays as it is typed
+        return column.replace("_", " ") if column in _CARD_FIELDS else column
+
     def __str__(self) -> str:
-        cells = [[c.replace("_", " ") for c in self.columns]]
+        cells = [[self._heading(c) for c in self.columns]]
         cells += [[self._cell(v) for v in row] for row in self.rows]
         widths = [max(len(r[i]) for r in cells) for i in range(len(self.columns))]
         return "\n".join(
@@ -202,16 +209,42 @@ class SummaryTable:
         return str(self)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in self.columns)
+        head = "".join(f"<th>{html.escape(self._heading(c))}</th>" for c in self.columns)
         body = "".join(
             "<tr>" + "".join(f"<td>{html.escape(self._cell(v))}</td>" for v in row) + "</tr>"
             for row in self.rows
         )
-        # a wide table scrolls sideways instead of overflowing the page
+        # a wide table scrolls sideways in its own box instead of overflowing the page
+        # (book/_static/book.css keeps its first column in view; the inline style is
+        # for notebooks, which lack the book's CSS)
         return (
-            '<div style="overflow-x: auto"><table class="table actnet-summary">'
+            '<div class="actnet-table-scroll" style="overflow-x: auto">'
+            '<table class="table actnet-summary">'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
         )
+
+    def transposed(self) -> SummaryTable:
+        """The same cells with rows and columns swapped: one column per activation,
+        one row per property, like report cards side by side.
+
+        A few activations then fit a phone's width, where the table of every
+        property does not.
+
+        >>> from actnet.experiments.report import ReportCard
+        >>> card = ReportCard("leaky_relu", -float("inf"), float("inf"), 0.4, "none", 1.0, 0.01,
+        ...                   True, False, 1.0, 0.23, 0.0, 0.0, 3, 86.0)
+        >>> print(summary([card], columns=["output_max", "smooth"]).transposed())
+        name        leaky_relu
+        output max  ∞
+        smooth      no
+        """
+        columns = (self.columns[0], *(str(v) for v in self.column(self.columns[0])))
+        rows = tuple(
+            (self._heading(name), *(row[i] for row in self.rows))
+            for i, name in enumerate(self.columns)
+            if i > 0
+        )
+        return SummaryTable(columns, rows)
 
 
 def summary(

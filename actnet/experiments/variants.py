@@ -75,10 +75,13 @@ class Table:
             "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
             for row in self.rows
         )
+        # "table": the book theme's (Bootstrap's) table style; a table wider than the
+        # page scrolls in its own box (book/_static/book.css keeps its first column
+        # in view; the inline style is for notebooks, which lack the book's CSS)
         return (
-            # "table": the book theme's (Bootstrap's) table style
+            '<div class="actnet-table-scroll" style="overflow-x: auto">'
             '<table class="actnet-table table">'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
         )
 
     def __str__(self) -> str:

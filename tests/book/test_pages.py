@@ -65,8 +65,8 @@ def test_glossary_defines_the_course_terms(html):
 
 
 # ---------------------------------------------------------------------- API page
-def test_using_page_documents_the_api_from_docstrings(html):
-    built = page(html, "using")
+def test_api_pages_document_each_module_from_its_docstrings(html):
+    # one page per module, under book/api/ (the "Using this book" page links there)
     for target in (
         "actnet.activations.register",
         "actnet.nn.MLP",
@@ -74,7 +74,13 @@ def test_using_page_documents_the_api_from_docstrings(html):
         "actnet.experiments.report_cards",
         "actnet.widgets.maxout_explorer",
     ):
-        assert f'id="{target}"' in built, target
+        module = target.split(".")[1]
+        assert f'id="{target}"' in page(html, f"api/{module}"), target
+    assert 'href="api/index.html"' in page(html, "using")
+
+
+def test_using_page_says_how_to_run_and_assign_the_course(html):
+    built = page(html, "using")
     text = re.sub(r"<[^>]+>", "", built)  # code blocks are split into highlighted spans
     assert "python -m actnet.assign book/exercises handout" in text
     assert "### BEGIN SOLUTION" in text and "### END SOLUTION" in text

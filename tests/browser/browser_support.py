@@ -1,8 +1,8 @@
 """What the browser tests share: the pages of the book, and where Chromium is.
 
 The browser runs headless with no network beyond this machine: every request to
-another host is aborted (and recorded) by a route, except MathJax, which is
-served from the copy installed by ``django-static-mathjax``.
+another host is aborted (and recorded) by a route. The book needs none: it
+serves MathJax itself (``book/_ext/offline.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
+# a laptop's window and a phone's, in CSS pixels
+WIDTHS = {"laptop": 1280, "phone": 390}
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_ARGS = [
     "--headless",
