@@ -106,12 +106,16 @@ def test_the_code_in_the_solutions_runs_and_passes_its_checks(chapter):
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_only_the_timing_cell_ignores_its_output(chapter):
+def test_only_the_timing_cells_ignore_their_output(chapter):
+    """nbval's marker is a cell tag, not a comment a reader would see; the timing of the
+    sigmoid chapter is measured in one cell and quoted from a hidden one, both tagged."""
     notebook = nbformat.read(BOOK / f"{chapter}.ipynb", as_version=4)
-    ignored = [c.source for c in notebook.cells if "NBVAL_IGNORE_OUTPUT" in c.source]
+    assert not any("NBVAL" in c.source for c in notebook.cells)
+    ignored = [
+        c.source for c in notebook.cells if "nbval-ignore-output" in c.metadata.get("tags", [])
+    ]
     if chapter == "sigmoid":
-        assert len(ignored) == 1
-        assert ignored[0].startswith("# NBVAL_IGNORE_OUTPUT")
-        assert "experiments.cost(" in ignored[0]
+        assert any("experiments.cost(" in source for source in ignored)
+        assert all("timing" in source for source in ignored)
     else:
         assert ignored == []

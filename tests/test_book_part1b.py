@@ -2,10 +2,10 @@
 and exercises."""
 
 import html as html_module
-import json
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,15 +43,18 @@ def _text(page: str) -> str:
 
 
 def _glued(chapter: str) -> dict:
-    """Every value the chapter glues, as stored in its committed outputs."""
-    notebook = json.loads((ROOT / "book" / f"{chapter}.ipynb").read_text())
+    """Every value the chapter glues, as its committed outputs show it (``name = value``)."""
+    notebook = nbformat.read(ROOT / "book" / f"{chapter}.ipynb", as_version=4)
     values = {}
-    for cell in notebook["cells"]:
-        for output in cell.get("outputs", []):
-            key = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            text = output.get("data", {}).get("application/papermill.record/text/plain")
-            if key and text is not None:
-                values[key] = text
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or "glue(" not in cell.source:
+            continue
+        for output in cell.outputs:
+            shown = re.fullmatch(
+                r"(\w+) = (.*)", output.get("data", {}).get("text/plain", ""), re.S
+            )
+            if output.output_type == "display_data" and shown:
+                values[shown.group(1)] = shown.group(2)
     return values
 
 

@@ -142,9 +142,14 @@ def test_references_list_every_cited_paper(html):
 
 @pytest.mark.parametrize("chapter", ["maxout", "choosing"])
 def test_only_timing_cells_are_ignored_by_nbval(chapter):
+    """nbval's marker is a cell tag; the timing table and the hidden cell quoting it both
+    carry it (so up to two cells)."""
     notebook = nbformat.read(BOOK / f"{chapter}.ipynb", as_version=4)
-    ignored = [c.source for c in notebook.cells if "NBVAL_IGNORE_OUTPUT" in c.source]
+    assert not any("NBVAL" in c.source for c in notebook.cells)
+    ignored = [
+        c.source for c in notebook.cells if "nbval-ignore-output" in c.metadata.get("tags", [])
+    ]
     assert all("cost_ratio" in source for source in ignored)
-    assert len(ignored) <= 1
+    assert len(ignored) <= 2
     # widget state is stored, so the static page could render live widgets too
     assert "widgets" in json.dumps(notebook.metadata)
