@@ -164,7 +164,7 @@ def inline_expressions(cell) -> list[str]:
 
 def execute_notebook(notebook, directory: Path, **client_options) -> None:
     """Run ``notebook`` in place, top to bottom, in a kernel started in ``directory``
-    (``client_options`` go to nbclient's NotebookClient, e.g. ``km`` for another kernel).
+    (``client_options`` go to nbclient's NotebookClient, e.g. ``kernel_name``).
 
     Besides the outputs and the explorers' widget state, every cell with {eval} roles
     gets their results in its metadata, ``user_expressions``, as JupyterLab's
