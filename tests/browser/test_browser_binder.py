@@ -6,7 +6,8 @@ chapters and the student editions of the exercises) is opened as a student opens
 must read as the book does: its numbers in the text, its figures, its exercises with the
 solutions folded, no MyST markup left as text. Every chapter and solved exercise notebook
 is then run from the top, its numbers computed again, and its first explorer moved.
-Screenshots land in ``test-artifacts/binder/``.
+Screenshots land in ``test-artifacts/binder-open/`` (as opened: top, first figure, first
+solution) and ``test-artifacts/binder/`` (after the run).
 """
 
 from __future__ import annotations
