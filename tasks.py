@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -131,7 +132,6 @@ def execute() -> None:
 
 def _execute() -> None:
     import nbformat
-    from nbclient import NotebookClient
 
     chosen = sys.argv[2:]
     known = set().union(*(notebook_names(p) for p in NOTEBOOKS))
@@ -144,18 +144,70 @@ def _execute() -> None:
             continue
         print(f"executing {path.relative_to(ROOT)}", flush=True)
         notebook = nbformat.read(path, as_version=4)
-        NotebookClient(
-            notebook,
-            timeout=600,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(path.parent)}},
-            store_widget_state=True,
-            # no timestamps: re-executing an unchanged chapter leaves its file unchanged
-            record_timing=False,
-        ).execute()
-        for cell in notebook.cells:
-            cell.metadata.pop("execution", None)
+        execute_notebook(notebook, path.parent)
         nbformat.write(notebook, path)
+
+
+# {eval}`expression` (or with more backticks, if the expression holds one), as MyST writes it
+EVAL_ROLE = re.compile(r"\{eval\}(`+)(.+?)\1", re.S)
+
+
+def inline_expressions(cell) -> list[str]:
+    """The expressions of the cell's {eval} roles, each once, in order: in a Markdown
+    cell's text, or in the caption of the figure a code cell draws (``mystnb.figure``)."""
+    if cell["cell_type"] == "markdown":
+        text = cell["source"]
+    else:
+        text = cell["metadata"].get("mystnb", {}).get("figure", {}).get("caption", "")
+    return list(dict.fromkeys(match.group(2) for match in EVAL_ROLE.finditer(text)))
+
+
+def execute_notebook(notebook, directory: Path, **client_options) -> None:
+    """Run ``notebook`` in place, top to bottom, in a kernel started in ``directory``
+    (``client_options`` go to nbclient's NotebookClient, e.g. ``kernel_name``).
+
+    Besides the outputs and the explorers' widget state, every cell with {eval} roles
+    gets their results in its metadata, ``user_expressions``, as JupyterLab's
+    jupyterlab-myst stores them, evaluated in order right after the cells above it
+    ran: the book shows these results, and JupyterLab shows them until the cell is run.
+    An expression that fails stops the run, naming the cell and the error.
+    """
+    from nbclient import NotebookClient
+
+    class Client(NotebookClient):
+        async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
+            cell = await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+            expressions = inline_expressions(cell)
+            if not expressions:
+                cell["metadata"].pop("user_expressions", None)
+                return cell
+            request = {str(i): expression for i, expression in enumerate(expressions)}
+            msg_id = self.kc.execute("", silent=True, store_history=False, user_expressions=request)
+            reply = await self.async_wait_for_reply(msg_id, cell)
+            results = reply["content"]["user_expressions"]
+            failed = [
+                f"{{eval}}`{request[key]}`: {result.get('ename')}: {result.get('evalue')}"
+                for key, result in results.items()
+                if result.get("status") != "ok"
+            ]
+            if failed:
+                raise RuntimeError(f"cell {cell_index}: " + "; ".join(failed))
+            cell["metadata"]["user_expressions"] = [
+                {"expression": request[key], "result": results[key]} for key in request
+            ]
+            return cell
+
+    options = {
+        "timeout": 600,
+        "kernel_name": "python3",
+        "resources": {"metadata": {"path": str(directory)}},
+        "store_widget_state": True,
+        # no timestamps: re-executing an unchanged chapter leaves its file unchanged
+        "record_timing": False,
+    }
+    Client(notebook, **{**options, **client_options}).execute()
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
 
 
 def lab() -> None:

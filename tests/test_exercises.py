@@ -55,9 +55,11 @@ def test_every_exercise_page_of_the_toc_is_a_notebook_and_no_placeholder_is_left
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     part = next(p for p in toc["parts"] if p["caption"] == "Exercises to hand in")
     files = [s["file"] for s in part["chapters"][0]["sections"]]
-    assert files == [f"book/exercises/{stem}" for stem in STEMS]
+    # the pages are the student editions: what a page's buttons hand out holds no solution
+    assert files == [f"book/exercises/student/{stem}" for stem in STEMS]
     for stem in STEMS:
         assert (EXERCISES / f"{stem}.ipynb").exists()
+        assert (STUDENT / f"{stem}.ipynb").exists()
         assert not (EXERCISES / f"{stem}.md").exists()
 
 
@@ -94,11 +96,15 @@ def test_grade_ids_are_unique_across_all_exercise_notebooks():
 
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_each_page_links_its_student_edition_for_download(stem):
-    cell = source(stem)["cells"][1]
-    assert "remove-from-editions" in cell["metadata"]["tags"]
-    assert f"<student/{stem}.ipynb>`" in "".join(cell["source"])
-    assert "{download}`" in "".join(cell["source"])
+def test_each_notebook_and_its_student_edition_install_actnet_first_on_colab(stem):
+    """(The second cell used to link the student edition for download from a page showing
+    the solved notebook; the pages are the student editions now, and that cell is gone.)"""
+    for notebook in (source(stem), json.loads((STUDENT / f"{stem}.ipynb").read_text())):
+        cell = notebook["cells"][1]
+        assert cell["cell_type"] == "code" and "remove-cell" in cell["metadata"]["tags"]
+        assert 'if "google.colab" in sys.modules:\n' in "".join(cell["source"])
+        assert "%pip install" in "".join(cell["source"])
+        assert not any("{download}" in "".join(c["source"]) for c in notebook["cells"])
 
 
 def test_the_committed_student_editions_are_exactly_what_actnet_assign_writes(tmp_path):

@@ -43,14 +43,16 @@ def notebook(chapter: str) -> dict:
 
 
 def glued(chapter: str) -> dict[str, str]:
-    """Every value the chapter glues, as stored in its committed outputs."""
+    """Every value the chapter glues, as its committed outputs show it (``name = value``)."""
     values = {}
     for cell in notebook(chapter)["cells"]:
+        if cell["cell_type"] != "code" or "glue(" not in "".join(cell["source"]):
+            continue
         for output in cell.get("outputs", []):
-            key = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            value = output.get("data", {}).get("application/papermill.record/text/plain")
-            if key and value is not None:
-                values[key] = value
+            text = output.get("data", {}).get("text/plain", "")
+            shown = re.fullmatch(r"(\w+) = (.*)", "".join(text), re.S)
+            if output["output_type"] == "display_data" and shown:
+                values[shown.group(1)] = shown.group(2)
     return values
 
 

@@ -202,13 +202,19 @@ def test_the_chapter_links_its_terms_to_the_glossary(html, chapter):
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_nbval_ignores_only_the_timing_cells_and_widget_state_is_stored(chapter):
+    """nbval's marker is a cell tag, not a comment a reader would see; a timing is measured
+    in one cell and may be quoted from a hidden one, both tagged."""
     cells = notebook(chapter)["cells"]
-    sources = ["".join(c["source"]) for c in cells]
-    ignored = [source for source in sources if "NBVAL_IGNORE_OUTPUT" in source]
-    assert len(ignored) == CHAPTERS[chapter].timing_cells
+    assert not any("NBVAL" in "".join(c["source"]) for c in cells)
+    ignored = [
+        "".join(c["source"])
+        for c in cells
+        if "nbval-ignore-output" in c.get("metadata", {}).get("tags", [])
+    ]
+    timing = CHAPTERS[chapter].timing_cells
+    assert timing <= len(ignored) <= 2 * timing
     for source in ignored:
-        assert source.startswith("# NBVAL_IGNORE_OUTPUT")
-        assert "experiments.cost(" in source or "cost_ratio" in source
+        assert "cost" in source or "timing" in source, source
     # the explorers' widget state is stored, so the static page could render them live too
     assert "widgets" in json.dumps(notebook(chapter)["metadata"])
 

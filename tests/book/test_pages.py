@@ -2,9 +2,11 @@
 chapters (the glance, the glossary, the API page, the references, the exercises) hold
 what they should."""
 
+import html as html_module
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 from book_pages import chapters, images, page
 
@@ -95,25 +97,43 @@ def test_references_list_every_cited_paper(html):
 
 
 # --------------------------------------------------------------------- exercises
-@pytest.mark.parametrize("stem", STEMS)
-def test_each_exercise_page_links_its_student_edition_for_download(html, stem):
-    built = page(html, f"exercises/{stem}")
-    links = re.findall(r'<a class="reference download internal" download="" href="([^"]+)"', built)
-    assert len(links) == 1
-    assert links[0].startswith("../../_downloads/") and links[0].endswith(f"/{stem}.ipynb")
-    downloaded = (html / "book" / "exercises" / links[0]).resolve()
-    assert (
-        downloaded.read_bytes() == (ROOT / "book/exercises/student" / f"{stem}.ipynb").read_bytes()
-    )
+# The exercise pages are the student editions: the launch buttons and the download of a
+# page hand out the page's own notebook, so no page may be a solved notebook.
+def _solution_lines(stem: str) -> list[str]:
+    """The lines of code between nbgrader's solution markers in the solved notebook."""
+    solved = nbformat.read(ROOT / "book/exercises" / f"{stem}.ipynb", as_version=4)
+    regions = [
+        region
+        for cell in solved.cells
+        for region in re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", cell.source, re.S)
+    ]
+    return [line.strip() for region in regions for line in region.splitlines() if len(line) > 16]
 
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_each_exercise_page_folds_its_solutions_and_shows_passing_checks(html, stem):
-    built = page(html, f"exercises/{stem}")
-    answers = built.count("tag_hide-input")
-    assert 2 <= answers <= 4
-    assert built.count("✓ ") == answers
+def test_each_exercise_page_is_the_student_edition_and_hands_out_that_notebook(html, stem):
+    built = (html / "book" / "exercises" / "student" / f"{stem}.html").read_text()
+    source = html / "_sources" / "book" / "exercises" / "student" / f"{stem}.ipynb"
+    assert source.read_bytes() == (ROOT / "book/exercises/student" / f"{stem}.ipynb").read_bytes()
+    assert f"_sources/book/exercises/student/{stem}.ipynb" in built
+    text = html_module.unescape(re.sub(r"<[^>]+>", "", built))
+    assert "raise NotImplementedError()" in text  # the stubs for the answers
+    assert text.count("check.") >= 2  # the checks that follow each answer
 
 
-def test_the_student_editions_are_not_pages_of_the_book(html):
-    assert not (html / "book" / "exercises" / "student").exists()
+@pytest.mark.parametrize("stem", STEMS)
+def test_no_exercise_page_shows_a_line_of_a_solution(html, stem):
+    solutions = _solution_lines(stem)
+    assert solutions, "the solved notebook has solution regions to look for"
+    built = (html / "book" / "exercises" / "student" / f"{stem}.html").read_text()
+    text = html_module.unescape(re.sub(r"<[^>]+>", "", built))
+    assert [line for line in solutions if line in text] == []
+
+
+def test_the_solved_notebooks_are_not_in_the_book(html):
+    for stem in STEMS:
+        assert not (html / "book" / "exercises" / f"{stem}.html").exists()
+    notebooks = list(html.rglob("*.ipynb"))
+    assert notebooks, "the book hands out notebooks"
+    holding = [str(p.relative_to(html)) for p in notebooks if "BEGIN SOLUTION" in p.read_text()]
+    assert holding == []

@@ -87,21 +87,25 @@ def _digest(paths) -> str:
     return digest.hexdigest()
 
 
-def binder_environment() -> Path:
-    """A virtual environment made from ``requirements.txt`` alone, as Binder makes it.
+BINDER_REQUIREMENTS = ROOT / ".binder" / "requirements.txt"
 
-    Kept in ``.venv-binder/`` and made again only when ``requirements.txt`` or
+
+def binder_environment() -> Path:
+    """A virtual environment made from ``.binder/requirements.txt`` alone, as Binder makes it.
+
+    Kept in ``.venv-binder/`` and made again only when ``.binder/requirements.txt`` or
     ``pyproject.toml`` change (that takes minutes); actnet itself is installed as
     Binder installs it (``pip install .``, not editable), again whenever its code changes.
     """
     python = BINDER_VENV / "bin" / "python"
-    requirements = _digest([ROOT / "requirements.txt", ROOT / "pyproject.toml"])
+    requirements = _digest([BINDER_REQUIREMENTS, ROOT / "pyproject.toml"])
     stamp = BINDER_VENV / ".requirements-sha256"
     pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
     if not (python.exists() and stamp.exists() and stamp.read_text() == requirements):
         shutil.rmtree(BINDER_VENV, ignore_errors=True)
         venv.EnvBuilder(with_pip=True).create(BINDER_VENV)
-        subprocess.run([*pip, "-r", "requirements.txt"], cwd=ROOT, check=True)
+        # from the repository's root, as repo2docker runs it: its "." is actnet
+        subprocess.run([*pip, "-r", str(BINDER_REQUIREMENTS)], cwd=ROOT, check=True)
         # the first import of matplotlib builds its font cache: not in a chapter's output
         subprocess.run([str(python), "-c", "import matplotlib.pyplot"], check=True)
         stamp.write_text(requirements)

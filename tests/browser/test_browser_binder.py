@@ -1,12 +1,18 @@
-"""The chapter notebooks as Binder runs them: JupyterLab in Chromium, explorers live.
+"""The notebooks as Binder runs them: JupyterLab with jupyterlab-myst in Chromium.
 
-JupyterLab runs from a virtual environment made from ``requirements.txt`` alone
-(what Binder installs), on a copy of ``book/``; every chapter notebook of
-``_toc.yml`` is opened, run from the top, and its first explorer is moved.
+JupyterLab runs from a virtual environment made from ``.binder/requirements.txt`` alone
+(what Binder installs), on a copy of ``book/``. Every notebook page of ``_toc.yml`` (the
+chapters and the student editions of the exercises) is opened as a student opens it and
+must read as the book does: its numbers in the text, its figures, its exercises with the
+solutions folded, no MyST markup left as text. Every chapter and solved exercise notebook
+is then run from the top, its numbers computed again, and its first explorer moved.
+Screenshots land in ``test-artifacts/binder-open/`` (as opened: top, first figure, first
+solution) and ``test-artifacts/binder/`` (after the run).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -23,6 +29,13 @@ from .browser_support import ROOT, binder_environment, notebook_files
 pytestmark = pytest.mark.browser
 
 NOTEBOOKS = notebook_files()
+# what runs top to bottom: the chapters, and the exercise notebooks with their solutions
+# (a student edition stops at its first unanswered exercise, by design)
+RUN = [n for n in NOTEBOOKS if "/student/" not in n] + [
+    n.replace("/student/", "/") for n in NOTEBOOKS if "/student/" in n
+]
+# MyST that only shows as text when it is not rendered
+RAW_MYST = ("{glue", "{eval}", ":label:", ":class: dropdown", "{solution", "{exercise", "{figure")
 
 
 def _free_port() -> int:
@@ -57,6 +70,10 @@ def lab(tmp_path_factory, artifacts):
     notification = home / "settings" / "@jupyterlab" / "apputils-extension"
     notification.mkdir(parents=True)
     (notification / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    # every cell in the page, so that all of a notebook can be read at once
+    notebook_settings = home / "settings" / "@jupyterlab" / "notebook-extension"
+    notebook_settings.mkdir(parents=True)
+    (notebook_settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     log = (home / "jupyterlab.log").open("w")
     server = subprocess.Popen(
         [
@@ -150,20 +167,144 @@ def _problems(cells):
     return problems
 
 
+_OPEN = """async () => {
+    const app = window.jupyterapp;
+    await app.restored;
+    const panel = app.shell.currentWidget;
+    await panel.context.ready;
+    await panel.revealed;
+    return panel.content.widgets.length;
+}"""
+
+# jupyterlab-myst draws each Markdown cell in a `.myst` element beside the (hidden) editor
+_RENDERED = """() => window.jupyterapp.shell.currentWidget.content.widgets
+    .filter(c => c.model.type === 'markdown' && c.model.sharedModel.getSource().trim())
+    .every(c => c.node.querySelector('.jp-Cell-inputWrapper .myst')?.childElementCount > 0)"""
+
+# every cell as shown: a Markdown cell's text in view and all it holds (folded parts too)
+_READ = """() => window.jupyterapp.shell.currentWidget.content.widgets.map(c => {
+    const shown = c.node.querySelector('.jp-Cell-inputWrapper .myst');
+    return {
+        type: c.model.type,
+        myst: !!shown,
+        shown: shown ? shown.innerText : '',
+        held: shown ? shown.textContent : '',
+        folded: shown ? shown.querySelectorAll('details:not([open])').length : 0,
+        expressionErrors: shown ? shown.querySelectorAll(
+            '[data-mime-type="application/vnd.jupyter.stderr"], .myst-RenderedExpressionError'
+        ).length : 0,
+        images: Array.from(c.node.querySelectorAll('.jp-OutputArea-output img'))
+            .filter(i => i.naturalWidth > 0).length,
+    };
+})"""
+
+# a cell into view: its first folded part (a solution) if it has one, else its top
+_SCROLL_TO = """i => {
+    const node = window.jupyterapp.shell.currentWidget.content.widgets[i].node;
+    (node.querySelector('details') || node).scrollIntoView({block: 'center'});
+}"""
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _stored_texts(cell: dict) -> list[str]:
+    """What the book shows for each {eval} of a cell: the stored result, quotes removed."""
+    texts = []
+    for entry in cell.get("metadata", {}).get("user_expressions", []):
+        text = entry["result"]["data"]["text/plain"]
+        texts.append(re.sub(r"""^(["'])(.*)\1$""", r"\2", text))
+    return texts
+
+
+def _solution_snippets(source: str) -> list[str]:
+    """A run of plain words from the body of each dropdown solution of a Markdown cell."""
+    snippets = []
+    for body in re.findall(r"^(`{3,}|:{3,})\{solution\}[^\n]*\n(.*?)^\1\s*$", source, re.S | re.M):
+        if ":class: dropdown" not in body[1]:
+            continue
+        prose = re.sub(r"^:\w+:.*$", "", body[1], flags=re.M)
+        prose = re.sub(r"^(`{3,}).*?^\1", "", prose, flags=re.S | re.M)  # code blocks
+        # words with no markup between them render as they are written
+        runs = re.findall(r"[A-Za-z][A-Za-z ,;]{24,}", prose.replace("\n", " "))
+        snippets.append(_words(max(runs, key=len)) if runs else "")
+    return snippets
+
+
+def _open(page, base, token, name):
+    # ?reset: a fresh workspace, with no notebook of the previous test open beside it
+    page.goto(f"{base}/lab/tree/{name}.ipynb?reset&token={token}")
+    page.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+        " && window.jupyterapp.shell.currentWidget.sessionContext",
+        timeout=90000,
+    )
+    page.evaluate(_OPEN)
+    page.wait_for_function(_RENDERED, timeout=60000)
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
+def test_a_notebook_opened_in_jupyterlab_reads_as_the_book(lab, lab_context, name, artifacts):
+    base, token, home = lab
+    notebook = json.loads((home / f"{name}.ipynb").read_text(encoding="utf-8"))
+    page = lab_context.new_page()
+    shots = artifacts / "binder-open" / name
+    shots.mkdir(parents=True, exist_ok=True)
+    try:
+        _open(page, base, token, name)
+        page.wait_for_load_state("networkidle")  # the figures' images
+        seen = page.evaluate(_READ)
+        assert len(seen) == len(notebook["cells"])
+        problems = []
+        first_figure = first_solution = None
+        for i, (cell, shown) in enumerate(zip(notebook["cells"], seen)):
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "markdown" and source.strip():
+                if not shown["myst"]:
+                    problems.append(f"cell {i}: not rendered by jupyterlab-myst")
+                raw = [m for m in RAW_MYST if m in shown["shown"]]
+                if raw:
+                    problems.append(f"cell {i} shows MyST as text: {raw}")
+                held = _words(shown["held"])
+                missing = [t for t in _stored_texts(cell) if _words(t) not in held]
+                if missing:
+                    problems.append(f"cell {i}: numbers not shown: {missing}")
+                if shown["expressionErrors"]:
+                    problems.append(f"cell {i}: {shown['expressionErrors']} expressions failed")
+                snippets = _solution_snippets(source)
+                if shown["folded"] < len(snippets):
+                    problems.append(
+                        f"cell {i}: {len(snippets)} solutions, {shown['folded']} folded"
+                    )
+                for snippet in snippets:
+                    first_solution = i if first_solution is None else first_solution
+                    if snippet and snippet in _words(shown["shown"]):
+                        problems.append(f"cell {i}: a solution is in view: {snippet!r}")
+                    if snippet and snippet not in held:
+                        problems.append(f"cell {i}: a solution is missing: {snippet!r}")
+            elif "figure" in cell.get("metadata", {}).get("mystnb", {}):
+                first_figure = i if first_figure is None else first_figure
+                if shown["images"] < 1:
+                    problems.append(f"cell {i}: the figure of `{source}` is not shown")
+        page.screenshot(path=shots / "top.png")
+        for what, index in (("figure", first_figure), ("solution", first_solution)):
+            if index is not None:
+                page.evaluate(_SCROLL_TO, index)
+                page.screenshot(path=shots / f"{what}.png")
+        assert problems == [], "\n".join(problems)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", RUN)
 def test_notebook_runs_in_jupyterlab_and_its_first_explorer_is_live(
     lab, lab_context, name, artifacts
 ):
     base, token, home = lab
     page = lab_context.new_page()
     try:
-        # ?reset: a fresh workspace, with no notebook of the previous test open beside it
-        page.goto(f"{base}/lab/tree/{name}.ipynb?reset&token={token}")
-        page.wait_for_function(
-            "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-            " && window.jupyterapp.shell.currentWidget.sessionContext",
-            timeout=90000,
-        )
+        _open(page, base, token, name)
         started = time.monotonic()
         outcome = page.evaluate(_RUN_ALL)
         assert outcome is True or _problems(page.evaluate(_OUTPUTS)) == [], outcome
@@ -176,6 +317,14 @@ def test_notebook_runs_in_jupyterlab_and_its_first_explorer_is_live(
             '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
         )
         assert stderr.count() == 0, stderr.all_inner_texts()
+        # running a Markdown cell computed its numbers again, in this kernel
+        notebook = json.loads((home / f"{name}.ipynb").read_text(encoding="utf-8"))
+        seen = page.evaluate(_READ)
+        failed = [i for i, cell in enumerate(seen) if cell["expressionErrors"]]
+        assert failed == [], f"cells whose numbers failed when run: {failed}"
+        for i, cell in enumerate(notebook["cells"]):
+            if cell.get("metadata", {}).get("user_expressions"):
+                assert "{eval}" not in seen[i]["shown"], f"cell {i}"
         with (artifacts / "binder-run-seconds.txt").open("a") as times:
             times.write(f"{name}\t{ran:.1f}\n")
 
