@@ -112,3 +112,26 @@ def test_code_is_ruff_clean_and_formatted():
             [sys.executable, "-m", "ruff", *command, ROOT], capture_output=True, text=True
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice in one mapping (PyYAML keeps the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        repeated = sorted({k for k in keys if keys.count(k) > 1})
+        if repeated:
+            raise yaml.constructor.ConstructorError(None, None, f"repeated keys {repeated}")
+        return super().construct_mapping(node, deep=deep)
+
+
+def test_the_book_configuration_gives_no_key_twice():
+    for name in ("_config.yml", "_toc.yml"):
+        yaml.load((ROOT / name).read_text(), Loader=_UniqueKeyLoader)
+    doubled = "sphinx:\n  local_extensions: {a: x}\n  local_extensions: {b: x}\n"
+    try:
+        yaml.load(doubled, Loader=_UniqueKeyLoader)
+    except yaml.constructor.ConstructorError as error:
+        assert "local_extensions" in str(error)
+    else:
+        raise AssertionError("a repeated key went through")
