@@ -139,6 +139,11 @@ def _execute() -> None:
     if unknown:
         print(f"no notebook called {', '.join(unknown)}; e.g. glance or exercises/relu")
         sys.exit(2)
+    # measurements several chapters quote (actnet.experiments.book_cost) are taken once
+    # and kept here, so that the chapters agree; a run of every notebook takes them anew
+    cache = Path(os.environ.setdefault("ACTNET_CACHE", str(ROOT / "_build" / "actnet-cache")))
+    if not chosen and cache.is_dir():
+        shutil.rmtree(cache)
     for path in NOTEBOOKS:
         if chosen and not notebook_names(path) & set(chosen):
             continue

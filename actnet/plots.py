@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import warnings
+
 import numpy as np
 
 from actnet.activations import Activation, available, get
@@ -280,16 +282,27 @@ def zigzag(result, fig=None):
     return fig
 
 
-def cost(result, fig=None):
-    """Time of each activation's value and derivative, as a multiple of ReLU's."""
+def cost(result, fig=None, measure: str = "time"):
+    """Cost of each activation's value and derivative: with ``measure="time"`` the
+    time as a multiple of ReLU's, with ``measure="passes"`` the elementwise array
+    passes per element (the same on every machine)."""
+    if measure not in ("time", "passes"):
+        raise ValueError(f"measure must be 'time' or 'passes', got {measure!r}")
     fig = _figure(fig, (max(4.0, 0.7 * len(result.names) + 1.5), 3.2))
     ax = fig.subplots()
     positions = np.arange(len(result.names))
-    ax.bar(positions - 0.2, result.value_ratio, 0.4, color=OKABE_ITO[0], label="value")
-    ax.bar(positions + 0.2, result.grad_ratio, 0.4, color=OKABE_ITO[1], label="derivative")
-    ax.axhline(1.0, color=_REFERENCE, lw=1, ls="--")
+    if measure == "time":
+        value, grad = result.value_ratio, result.grad_ratio
+        ylabel, title = "time / ReLU's time", "Cost relative to ReLU (same run)"
+    else:
+        value, grad = result.value_passes, result.grad_passes
+        ylabel, title = "array passes per element", "Elementwise operations"
+    ax.bar(positions - 0.2, value, 0.4, color=OKABE_ITO[0], label="value")
+    ax.bar(positions + 0.2, grad, 0.4, color=OKABE_ITO[1], label="derivative")
+    if measure == "time":
+        ax.axhline(1.0, color=_REFERENCE, lw=1, ls="--")
     ax.set_xticks(positions, result.names, rotation=45, ha="right")
-    _labels(ax, "activation", "time / ReLU's time", "Cost relative to ReLU (same run)")
+    _labels(ax, "activation", ylabel, title)
     ax.legend(fontsize=8, frameon=False)
     return fig
 
@@ -395,7 +408,11 @@ def dying_relu(result, fig=None, labels: Sequence[str] | None = None):
         raise ValueError(f"labels must name each of the {len(runs)} results, got {len(names)}")
     for i, (run, name) in enumerate(zip(runs, names)):
         rates, dead = run.learning_rates, run.dead_fraction
-        ax.plot(rates, dead.mean(axis=1), "o-", color=_colour(i), label=f"{name} (mean)")
+        # a diverged run has no dead fraction (NaN): the mean is over the runs that did not
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mean = np.nanmean(dead, axis=1)
+        ax.plot(rates, mean, "o-", color=_colour(i), label=f"{name} (mean)")
         for seed_column in dead.T:
             ax.plot(rates, seed_column, ".", color=_colour(i), alpha=0.5)
     _log_ticks(ax, _as_list(result)[0].learning_rates)

@@ -14,7 +14,8 @@ later chapter that uses it again imports it from there:
 * :mod:`~actnet.experiments.choosing`: report cards, the summary table, gates;
 * :mod:`~actnet.experiments.output_layer`: softmax, cross-entropy and its gradient, log-sum-exp;
 * :mod:`~actnet.experiments.modern`: gated linear units at equal parameters, mobile activations;
-* :mod:`~actnet.experiments.cost`: the time each activation takes, which several chapters compare.
+* :mod:`~actnet.experiments.cost`: the time each activation takes, which several chapters compare;
+* :mod:`~actnet.experiments.seeds`: a measurement over seeds, its interval, and "within noise".
 
 Every experiment is also importable from here: ``experiments.dying_relu`` is
 ``experiments.relu.dying_relu``. Experiments compute; :mod:`actnet.plots` draws
@@ -31,6 +32,7 @@ from actnet.experiments import (
     normalisation,
     output_layer,
     relu,
+    seeds,
     sigmoid,
     tanh,
     variants,
@@ -45,6 +47,7 @@ from actnet.experiments.nonlinearity import *  # noqa: F403
 from actnet.experiments.normalisation import *  # noqa: F403
 from actnet.experiments.output_layer import *  # noqa: F403
 from actnet.experiments.relu import *  # noqa: F403
+from actnet.experiments.seeds import *  # noqa: F403
 from actnet.experiments.sigmoid import *  # noqa: F403
 from actnet.experiments.tanh import *  # noqa: F403
 from actnet.experiments.variants import *  # noqa: F403
@@ -63,4 +66,5 @@ __all__ = [
     *output_layer.__all__,
     *modern.__all__,
     *_cost.__all__,
+    *seeds.__all__,
 ]

@@ -12,7 +12,7 @@ import numpy as np
 
 from actnet._validate import integer_at_least, real_number
 from actnet.activations import Activation, available, get
-from actnet.experiments.cost import cost
+from actnet.experiments.cost import book_cost, cost
 from actnet.experiments.relu import born_dead, dying_relu
 from actnet.experiments.sigmoid import convergence_race, vanishing_gradients
 
@@ -57,8 +57,11 @@ class ReportCard:
     """Value plus derivative time over ReLU's, in one run."""
     gradient_after_10_layers: float
     """First-layer gradient norm over last-layer's in a 10-hidden-layer network."""
-    dead_fraction_high_lr: float
-    """Dead hidden units after 20 epochs of SGD with learning rate 3."""
+    dead_fraction_high_lr: float | str
+    """Dead hidden units after 20 epochs of SGD with learning rate 3 (seed 0); the word
+    ``"diverged"`` instead of a number when that run diverged (``History.diverged``), as
+    a diverged network's units say nothing, and ``"did not train"`` when the run ended
+    no better than a constant prediction."""
     born_dead_probability: float
     """Fraction of 100 width-2, depth-20 networks that are constant at initialisation."""
     race_rank: int
@@ -88,6 +91,8 @@ def _card(act: Activation, race_rank: int, race_epochs: float, cost_ratio: float
     init = _init_for(lo, hi)
     vanishing = vanishing_gradients(runs=((act, init),), depth=10)
     dying = dying_relu(learning_rates=(3.0,), activation=act, seeds=(0,))
+    outcome = dying.outcome(0, 0)
+    dead = float(dying.dead_fraction[0, 0]) if outcome == "trained" else outcome
     born = born_dead(depths=(20,), widths=(2,), activation=act, init=init, trials=100)
     return ReportCard(
         name=act.name,
@@ -101,7 +106,7 @@ def _card(act: Activation, race_rank: int, race_epochs: float, cost_ratio: float
         smooth=bool(np.abs(np.diff(grad)).max() < 0.01),
         cost_ratio=cost_ratio,
         gradient_after_10_layers=vanishing.first_to_last(act.name, init),
-        dead_fraction_high_lr=float(dying.dead_fraction[0, 0]),
+        dead_fraction_high_lr=dead,
         born_dead_probability=float(born.probability[0, 0]),
         race_rank=race_rank,
         race_epochs=race_epochs,
@@ -132,8 +137,15 @@ def report_cards(
     race = convergence_race(tuple(acts), seeds=seeds)
     ranks = race.ranks()
     epochs = dict(zip(race.activations, race.median_epochs()))
-    costs = cost(acts, n_elements=100_000, repeats=7)
-    return [_card(a, ranks[a.name], float(epochs[a.name]), costs.ratio(a.name)) for a in acts]
+    # the built-ins' cost is the book's one measurement, the number every chapter quotes;
+    # an activation of the reader's own is timed beside ReLU in a run of its own
+    shared = book_cost()
+    ratios = {a.name: shared.ratio(a.name) for a in acts if a.name in shared.names}
+    others = [a for a in acts if a.name not in ratios]
+    if others:
+        extra = cost(others, n_elements=100_000, repeats=7)
+        ratios |= {a.name: extra.ratio(a) for a in others}
+    return [_card(a, ranks[a.name], float(epochs[a.name]), ratios[a.name]) for a in acts]
 
 
 def report_card(activation: str | Activation, seeds: tuple[int, ...] = (0, 1, 2)) -> ReportCard:
@@ -230,7 +242,7 @@ class SummaryTable:
         A few activations then fit a phone's width, where the table of every
         property does not.
 
-        >>> from actnet.experiments.report import ReportCard
+        >>> from actnet.experiments.choosing import ReportCard
         >>> card = ReportCard("leaky_relu", -float("inf"), float("inf"), 0.4, "none", 1.0, 0.01,
         ...                   True, False, 1.0, 0.23, 0.0, 0.0, 3, 86.0)
         >>> print(summary([card], columns=["output_max", "smooth"]).transposed())

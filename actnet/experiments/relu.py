@@ -5,6 +5,8 @@ too large."""
 
 from __future__ import annotations
 
+import math
+
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -31,6 +33,7 @@ __all__ = [
     "zero_activations",
     "BornDead",
     "born_dead",
+    "born_dead_interval",
     "gradients_by_init_scale",
 ]
 
@@ -342,8 +345,36 @@ class DyingRelu:
     activation: str
     learning_rates: np.ndarray
     dead_fraction: np.ndarray
-    """Shape ``(rates, seeds)``: dead units over all hidden units of the network."""
+    """Shape ``(rates, seeds)``: dead units over all hidden units of the network; NaN
+    for a run that diverged, whose units say nothing."""
     final_loss: np.ndarray
+    diverged: np.ndarray
+    """Shape ``(rates, seeds)``: the run diverged (``History.diverged``) and stopped."""
+    seeds: tuple[int, ...] = ()
+    constant_loss: float = math.log(2.0)
+    """The loss of the best constant prediction (the labels' entropy): ln 2 on the moons."""
+
+    @property
+    def untrained(self) -> np.ndarray:
+        """Shape ``(rates, seeds)``: runs that did not diverge but ended no better than
+        a constant prediction (within 1% of ``constant_loss``): they did not train."""
+        return ~self.diverged & (self.final_loss >= 0.99 * self.constant_loss)
+
+    def outcome(self, i: int, j: int) -> str:
+        """``"diverged"``, ``"did not train"`` or ``"trained"`` for rate ``i``, seed ``j``."""
+        if self.diverged[i, j]:
+            return "diverged"
+        return "did not train" if self.untrained[i, j] else "trained"
+
+    def spread(self, lr: float):
+        """The dead fraction at learning rate ``lr`` over the seeds, diverged runs
+        excluded (a :class:`~actnet.experiments.seeds.Spread`)."""
+        from actnet.experiments.seeds import spread
+
+        matches = np.flatnonzero(np.isclose(self.learning_rates, lr))
+        if matches.size == 0:
+            raise ValueError(f"lr {lr} was not measured; measured: {self.learning_rates.tolist()}")
+        return spread(self.dead_fraction[matches[0]], self.seeds)
 
 
 def _dead_units(net: MLP, X: np.ndarray) -> float:
@@ -366,27 +397,32 @@ def dying_relu(
     """Train the same network with SGD at several learning rates; count the dead units.
 
     ``bias_init`` sets every initial bias (a small positive value is the remedy
-    CS231n suggests; with the defaults here, 0.1 lowers the dead fraction at
-    learning rate 3 but not at 1, so measure it rather than trust it).
+    CS231n suggests; compare it over several seeds with :meth:`DyingRelu.spread`).
 
     A large step can push a unit's bias so far down that it is 0 on every
-    example; then it gets no gradient and stays dead.
+    example; then it gets no gradient and stays dead. A run that diverged
+    (``History.diverged``) has no dead fraction: NaN, and ``diverged`` says so.
 
     >>> r = dying_relu()
-    >>> bool(r.dead_fraction[0].mean() < r.dead_fraction[-1].mean())
+    >>> bool(np.nanmean(r.dead_fraction[0]) < np.nanmean(r.dead_fraction[-1]))
     True
     """
     X, y = _normalised_moons()
     rates = np.asarray(learning_rates, dtype=float)
+    seeds = tuple(int(s) for s in seeds)
     dead = np.empty((rates.size, len(seeds)))
     final = np.empty_like(dead)
+    diverged = np.zeros(dead.shape, dtype=bool)
     for i, lr in enumerate(rates):
         for j, seed in enumerate(seeds):
             net = _network(activation, seed, width, bias_init)
             history = net.fit(X, y, loss="bce", lr=lr, epochs=epochs, batch_size=16, seed=seed)
-            dead[i, j] = _dead_units(net, X)
+            diverged[i, j] = history.diverged
+            dead[i, j] = np.nan if history.diverged else _dead_units(net, X)
             final[i, j] = history.loss[-1]
-    return DyingRelu(get(activation).name, rates, dead, final)
+    p = float(np.mean(y))
+    entropy = -(p * math.log(p) + (1 - p) * math.log(1 - p)) if 0 < p < 1 else 0.0
+    return DyingRelu(get(activation).name, rates, dead, final, diverged, seeds, entropy)
 
 
 # --------------------------------------------------- zero on some, zero on all
@@ -503,6 +539,25 @@ def born_dead(
                 dead += bool(np.ptp(out) == 0.0)
             probability[i, j] = dead / trials
     return BornDead(init, ds, ws, probability, trials)
+
+
+def born_dead_interval(result: BornDead, width: int, depth: int) -> tuple[float, float]:
+    """The 95% Monte-Carlo (Wilson score) interval of the born-dead probability of
+    ``result`` at ``width`` and ``depth``, from its ``trials`` draws.
+
+    >>> r = born_dead(depths=(10,), widths=(10,), trials=20)
+    >>> lo, hi = born_dead_interval(r, 10, 10)
+    >>> lo <= float(r.probability[0, 0]) <= hi
+    True
+    """
+    widths, depths = list(np.asarray(result.widths)), list(np.asarray(result.depths))
+    if width not in widths or depth not in depths:
+        raise ValueError(f"width {width} and depth {depth} must be among {widths} and {depths}")
+    p = float(result.probability[widths.index(width), depths.index(depth)])
+    n, z = result.trials, 1.959963984540054
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 # --------------------------------------------------------- exploding gradients

@@ -21,6 +21,8 @@ __all__ = [
     "VanishingGradients",
     "vanishing_gradients",
     "ConvergenceRace",
+    "TunedRace",
+    "tuned_race",
     "convergence_race",
     "Saturation",
     "saturation",
@@ -91,6 +93,9 @@ class ConvergenceRace:
     max_epochs: int
     loss_curves: np.ndarray
     """Shape ``(activations, seeds, max_epochs + 1)``, padded with the last loss."""
+    diverged: np.ndarray | None = None
+    """Shape ``(activations, seeds)``: the run diverged (``History.diverged``); its
+    epochs are ``max_epochs + 1``, never a speed."""
 
     def median_epochs(self) -> np.ndarray:
         return np.median(self.epochs_to_target, axis=1)
@@ -121,6 +126,7 @@ def convergence_race(
     epochs = np.empty((len(names), len(seeds)), dtype=int)
     seconds = np.empty((len(names), len(seeds)))
     curves = np.empty((len(names), len(seeds), max_epochs + 1))
+    diverged = np.zeros((len(names), len(seeds)), dtype=bool)
     for i, act in enumerate(activations):
         for j, seed in enumerate(seeds):
             net = MLP(
@@ -131,9 +137,89 @@ def convergence_race(
             seconds[i, j] = time.perf_counter() - start
             loss = history.loss
             below = np.flatnonzero(loss <= target_loss)
-            epochs[i, j] = below[0] if below.size else max_epochs + 1
+            diverged[i, j] = history.diverged
+            reached = below.size and not history.diverged
+            epochs[i, j] = below[0] if reached else max_epochs + 1
             curves[i, j] = np.pad(loss, (0, max_epochs + 1 - loss.size), mode="edge")
-    return ConvergenceRace(names, target_loss, epochs, seconds, max_epochs, curves)
+    return ConvergenceRace(names, target_loss, epochs, seconds, max_epochs, curves, diverged)
+
+
+# ------------------------------------------------------- race with tuned rates
+@dataclass(frozen=True)
+class TunedRace:
+    """A convergence race in which every activation runs at its own best learning rate.
+
+    A fixed learning rate favours the activation it suits; here each activation is
+    raced at every rate of a grid, and compared at the rate where its median
+    number of epochs is smallest.
+    """
+
+    activations: list[str]
+    learning_rates: np.ndarray
+    seeds: tuple[int, ...]
+    target_loss: float
+    max_epochs: int
+    epochs_to_target: np.ndarray
+    """Shape ``(activations, rates, seeds)``; ``max_epochs + 1`` where the target was
+    never reached or the run diverged."""
+    diverged: np.ndarray
+    """Shape ``(activations, rates, seeds)``: the run diverged (``History.diverged``)."""
+
+    def best_rate(self, name: str) -> float:
+        """The learning rate of the grid with the fewest median epochs for ``name``
+        (the smaller rate on a tie)."""
+        i = self.activations.index(get(name).name)
+        return float(self.learning_rates[int(np.argmin(np.median(self.epochs_to_target[i], axis=1)))])  # fmt: skip
+
+    def epochs(self, name: str):
+        """Epochs to the target at ``name``'s best rate, per seed, as a
+        :class:`~actnet.experiments.seeds.Spread` (a run that never reached the
+        target counts ``max_epochs + 1``: a lower bound; diverged runs are excluded)."""
+        from actnet.experiments.seeds import spread
+
+        i = self.activations.index(get(name).name)
+        j = int(np.flatnonzero(self.learning_rates == self.best_rate(name))[0])
+        values = np.where(self.diverged[i, j], np.nan, self.epochs_to_target[i, j].astype(float))
+        return spread(values, self.seeds)
+
+    def reached(self, name: str) -> int:
+        """How many runs at ``name``'s best rate reached the target."""
+        return int(np.sum(self.epochs(name).values <= self.max_epochs))
+
+    def speedup(self, slow: str, fast: str) -> float:
+        """Median epochs of ``slow`` over those of ``fast``, each at its best rate (a lower
+        bound when ``slow`` did not reach the target in most runs)."""
+        return float(np.nanmedian(self.epochs(slow).values) / np.nanmedian(self.epochs(fast).values))
+
+
+def tuned_race(
+    activations: tuple[ActivationLike, ...] = ("sigmoid", "tanh", "relu"),
+    learning_rates: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0, 10.0),
+    seeds: tuple[int, ...] = (0, 1, 2, 3, 4),
+    target_loss: float = 0.1,
+    max_epochs: int = 400,
+) -> TunedRace:
+    """The race of :func:`convergence_race` at every rate of ``learning_rates``.
+
+    >>> r = tuned_race(("relu",), learning_rates=(0.3, 1.0), seeds=(0, 1), max_epochs=100)
+    >>> r.best_rate("relu"), r.reached("relu")
+    (1.0, 2)
+    """
+    if not learning_rates or not seeds:
+        raise ValueError("learning_rates and seeds must each hold at least one value")
+    races = [
+        convergence_race(tuple(activations), target_loss, tuple(seeds), max_epochs, float(lr))
+        for lr in learning_rates
+    ]
+    return TunedRace(
+        activations=races[0].activations,
+        learning_rates=np.asarray(learning_rates, dtype=float),
+        seeds=tuple(seeds),
+        target_loss=float(target_loss),
+        max_epochs=int(max_epochs),
+        epochs_to_target=np.stack([r.epochs_to_target for r in races], axis=1),
+        diverged=np.stack([r.diverged for r in races], axis=1),
+    )
 
 
 # ------------------------------------------------------------------ saturation

@@ -128,6 +128,12 @@ class VariantProperties:
     after training."""
     final_loss: np.ndarray
     """Shape ``(activations, rates, seeds)``: training loss at the end of those runs."""
+    diverged: np.ndarray
+    """Shape ``(activations, rates, seeds)``: the run diverged (``History.diverged``: its
+    loss or parameters became non-finite or exploded) and stopped; its dead fraction is NaN."""
+    untrained: np.ndarray
+    """Shape ``(activations, rates, seeds)``: the run did not diverge but ended no better
+    than a constant prediction (loss within 1% of ln 2): it did not train."""
     learning_rates: np.ndarray
     seeds: tuple[int, ...]
     """The seeds of the training runs (data, initial weights and batches)."""
@@ -140,23 +146,22 @@ class VariantProperties:
     smooth_jump: float
     """The largest change of the derivative between neighbouring grid points called smooth."""
 
-    @property
-    def diverged(self) -> np.ndarray:
-        """Shape ``(activations, rates, seeds)``: runs whose loss ended non-finite or above 10.
-
-        A binary cross-entropy above 10 means confidently wrong answers on the
-        training set: the weights blew up, and counting dead units in such a
-        network says nothing.
-        """
-        with np.errstate(invalid="ignore"):
-            return ~np.isfinite(self.final_loss) | (self.final_loss > 10.0)
-
     def index(self, name: str) -> int:
         """Position of the activation called ``name`` (aliases accepted)."""
         key = get(name).name
         if key not in self.names:
             raise ValueError(f"{name!r} was not measured; measured: {', '.join(self.names)}")
         return self.names.index(key)
+
+    def dead_spread(self, name: str, lr: float):
+        """The dead fraction of ``name`` at learning rate ``lr`` over the seeds, diverged
+        runs excluded (a :class:`~actnet.experiments.seeds.Spread`)."""
+        from actnet.experiments.seeds import spread
+
+        j = np.flatnonzero(np.isclose(self.learning_rates, lr))
+        if j.size == 0:
+            raise ValueError(f"lr {lr} was not measured; measured: {self.learning_rates.tolist()}")
+        return spread(self.dead_fraction[self.index(name), j[0]], self.seeds)
 
     def mean_dead_fraction(self) -> np.ndarray:
         """Shape ``(activations, rates)``: the dead fraction averaged over the runs that
@@ -171,8 +176,15 @@ class VariantProperties:
         gone, runs = int(self.diverged[i, j].sum()), len(self.seeds)
         if gone == runs:
             return "diverged"
-        mean = _cell(float(self.mean_dead_fraction()[i, j]), digits)
-        return mean if gone == 0 else f"{mean} ({gone} of {runs} diverged)"
+        kept = self.dead_fraction[i, j][~self.diverged[i, j]]
+        text = _cell(float(kept.mean()), digits)
+        if kept.size > 1:
+            text += f" ± {_cell(float(kept.std(ddof=1)), 2)}"
+        notes = [f"{gone} of {runs} diverged"] if gone else []
+        idle = int(self.untrained[i, j].sum())
+        if idle:
+            notes.append(f"{idle} of {runs} did not train")
+        return text + (f" ({'; '.join(notes)})" if notes else "")
 
     def table(self, digits: int = 3) -> Table:
         """The measurements as a table, one row per activation, rounded for print."""
@@ -212,7 +224,7 @@ def variant_properties(
     seed: int = 0,
     n_samples: int = 200_000,
     learning_rates: tuple[float, ...] = (1.0, 3.0),
-    seeds: tuple[int, ...] = (0, 1, 2),
+    seeds: tuple[int, ...] = (0, 1, 2, 3, 4),
     kick: float = -3.0,
     kick_lr: float = 0.2,
     kick_steps: int = 2000,
@@ -231,7 +243,9 @@ def variant_properties(
       for each of ``seeds``, with a trainable slope for ``"prelu"``. Training
       at a high learning rate is chaotic: the smallest change (a seed, the last
       bit of an activation's value) changes which units die, so the table
-      reports the mean over the seeds and how many runs diverged.
+      reports the mean and standard deviation over the seeds that did not
+      diverge, how many diverged (``History.diverged``: no dead fraction is
+      counted for them) and how many did not train (a constant predictor).
 
     >>> p = variant_properties(
     ...     ["relu", "leaky_relu"], n_samples=10_000, learning_rates=(3.0,), seeds=(0,)
@@ -255,6 +269,7 @@ def variant_properties(
     z = np.random.default_rng(seed).standard_normal(n_samples)
     mean_output, mean_derivative, output_min, smooth = [], [], [], []
     kick_gradient, kick_recovered, dead, loss = [], [], [], []
+    diverged, untrained = [], []
     for act in acts:
         mean_output.append(float(act(z).mean()))
         mean_derivative.append(float(act.grad(z).mean()))
@@ -273,6 +288,8 @@ def variant_properties(
         )
         dead.append(runs.dead_fraction)
         loss.append(runs.final_loss)
+        diverged.append(runs.diverged)
+        untrained.append(runs.untrained)
     return VariantProperties(
         names=[a.name for a in acts],
         mean_output=np.array(mean_output),
@@ -283,6 +300,8 @@ def variant_properties(
         kick_recovered=np.array(kick_recovered),
         dead_fraction=np.array(dead),
         final_loss=np.array(loss),
+        diverged=np.array(diverged),
+        untrained=np.array(untrained),
         learning_rates=rates,
         seeds=seeds,
         n_samples=n_samples,
@@ -295,18 +314,21 @@ def variant_properties(
 
 
 def cost_table(result: Cost, digits: int = 2) -> Table:
-    """The timings of :func:`actnet.experiments.cost` as a table: nanoseconds per
-    element and the value-plus-derivative time as a multiple of ReLU's."""
+    """The measurement of :func:`actnet.experiments.cost` as a table: elementwise array
+    passes of the value and the derivative (a count), then nanoseconds per element and
+    the value-plus-derivative time as a multiple of ReLU's (timings)."""
     rows = tuple(
         (
             name,
+            _cell(result.passes(name), 3),
             _cell(float(v), 3),
             _cell(float(g), 3),
             f"{result.ratio(name):.{digits}f}",
         )
         for name, v, g in zip(result.names, result.value_ns, result.grad_ns)
     )
-    return Table(("activation", "value (ns)", "derivative (ns)", "cost / ReLU's"), rows)
+    columns = ("activation", "passes", "value (ns)", "derivative (ns)", "time / ReLU's")
+    return Table(columns, rows)
 
 
 def steps_to_recover(result: BiasKick) -> int | None:

@@ -125,6 +125,7 @@ def test_each_experiment_is_exported_once_from_the_module_of_its_chapter():
     modules = [
         *(getattr(experiments, c) for c in chapters()),
         importlib.import_module("actnet.experiments.cost"),
+        importlib.import_module("actnet.experiments.seeds"),
     ]
     owners = [(name, m) for m in modules for name in m.__all__]
     names = [name for name, _ in owners]

@@ -209,3 +209,16 @@ def test_an_activation_that_is_nan_everywhere_gets_no_card_and_no_rank(value, gr
             report_cards(["relu", "test_all_nan"], seeds=(0,))
     finally:
         actnet.unregister("test_all_nan")
+
+
+def test_the_report_card_shows_no_dead_fraction_for_a_diverged_run():
+    """ELU's run at learning rate 3 (seed 0) diverges; its card says so instead of a number."""
+    from actnet.experiments import dying_relu
+
+    run = dying_relu(learning_rates=(3.0,), activation="elu", seeds=(0,))
+    assert run.diverged[0, 0] and np.isnan(run.dead_fraction[0, 0])
+    (elu,) = [c for c in report_cards(["relu", "elu"], seeds=(0,)) if c.name == "elu"]
+    assert elu.dead_fraction_high_lr == "diverged"
+    table = summary([elu], columns=["dead_fraction_high_lr"])
+    assert table.column("dead_fraction_high_lr") == ["diverged"]
+    assert "<td>diverged</td>" in table._repr_html_()

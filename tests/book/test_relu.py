@@ -250,3 +250,43 @@ def test_relu_check_rejects_the_share_of_zero_outputs():
     except AssertionError:
         return
     raise AssertionError(f"the check accepted {np.round(namespace['mine'], 3)}")
+
+
+# ------------------------------------------------ spread over seeds, Lu et al.
+def test_a_bias_of_0_1_changes_the_dead_fraction_within_noise_only():
+    """Over ten seeds the initial bias 0.1 changes nothing the seeds can tell, at every
+    learning rate (three seeds once suggested it raised the dead fraction at 0.3)."""
+    from actnet.experiments import SEEDS, dying_relu, within_noise
+
+    plain = dying_relu(seeds=SEEDS)
+    biased = dying_relu(bias_init=0.1, seeds=SEEDS)
+    assert len(SEEDS) >= 5
+    for lr in plain.learning_rates:
+        assert within_noise(plain.spread(lr), biased.spread(lr)), lr
+    # the diverged runs count no dead units, and are counted
+    assert np.isnan(plain.dead_fraction[plain.diverged]).all()
+    assert plain.spread(3.0).excluded == int(plain.diverged[-1].sum())
+
+
+def test_lu_et_al_depth_10_figures_lie_within_actnet_s_monte_carlo_intervals():
+    """Lu et al. (2019) report, at depth 10, about 60% born dead for width 3, more than
+    10% for width 5 and less than 1% for width 10."""
+    from actnet.experiments import born_dead, born_dead_interval
+
+    r = born_dead(depths=(10,), widths=(3, 5, 10), trials=200)
+    lo3, hi3 = born_dead_interval(r, 3, 10)
+    lo5, hi5 = born_dead_interval(r, 5, 10)
+    lo10, hi10 = born_dead_interval(r, 10, 10)
+    assert lo3 <= 0.60 <= hi3
+    assert hi5 > 0.10
+    assert lo10 < 0.01
+
+
+def test_with_tuned_learning_rates_relu_still_wins_and_the_sigmoid_is_far_behind():
+    from actnet.experiments import tuned_race, within_noise
+
+    r = tuned_race(learning_rates=(0.3, 1.0, 3.0), seeds=(0, 1, 2, 3, 4), max_epochs=400)
+    assert r.best_rate("relu") == 1.0
+    assert not within_noise(r.epochs("relu"), r.epochs("tanh"))
+    assert r.speedup("tanh", "relu") > 1.2
+    assert r.speedup("sigmoid", "relu") > 5  # a lower bound: the sigmoid rarely arrives
