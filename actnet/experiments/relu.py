@@ -505,10 +505,10 @@ def born_dead(
 ) -> BornDead:
     """Draw ``trials`` ReLU networks per depth and width and test each for being constant.
 
-    A network is *born dead* when its output is the same for every input of
-    the domain [-1, 1]^n_inputs (checked on a grid of 201 points per input
-    line plus random points): some layer is 0 for all inputs, so training by
-    gradients cannot start (Lu, Shin, Su and Karniadakis, 2019). With a
+    A network is *born dead* when some hidden layer is exactly 0 for every
+    input of the domain [-1, 1]^n_inputs (checked on a grid of 201 points per
+    input line, or random points), so that its output is the same for every
+    input and training by gradients cannot start (Lu, Shin, Su and Karniadakis, 2019). With a
     symmetric initialisation the probability tends to 1 as depth grows for a
     fixed width; the randomized asymmetric initialisation (``init="rai"``)
     lowers it.
@@ -535,8 +535,13 @@ def born_dead(
                     bias_init=bias_init,
                     seed=int(rng.integers(2**63)),
                 )
-                out = net.forward(X)
-                dead += bool(np.ptp(out) == 0.0)
+                with np.errstate(over="ignore", invalid="ignore"):
+                    layers = net.layer_outputs(X)
+                # born dead as the glossary defines it: some hidden layer is exactly 0 on
+                # every input. A network that is merely numerically constant (a deep,
+                # narrow sigmoid network, whose units are never 0) is not born dead.
+                silent = any(np.all(layer.output == 0.0) for layer in layers)
+                dead += bool(silent and np.ptp(net.forward(X)) == 0.0)
             probability[i, j] = dead / trials
     return BornDead(init, ds, ws, probability, trials)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from actnet import data
-from actnet._validate import positive_number
+from actnet._validate import integer_at_least, positive_number
 from actnet.activations import Activation, get
 from actnet.experiments._training import ActivationLike, deep_batch, gradient_norms
 from actnet.nn import MLP, saturated_fraction
@@ -194,31 +194,82 @@ class TunedRace:
 
 def tuned_race(
     activations: tuple[ActivationLike, ...] = ("sigmoid", "tanh", "relu"),
-    learning_rates: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0, 10.0),
+    learning_rates: tuple[float, ...] = (0.3, 1.0, 3.0, 10.0),
     seeds: tuple[int, ...] = (0, 1, 2, 3, 4),
     target_loss: float = 0.1,
-    max_epochs: int = 400,
+    max_epochs: int = 1000,
+    chunk: int = 25,
 ) -> TunedRace:
-    """The race of :func:`convergence_race` at every rate of ``learning_rates``.
+    """The race of :func:`convergence_race` (same data, network and initial weights)
+    at every rate of ``learning_rates``.
+
+    Full-batch gradient descent has no randomness, so a run is trained ``chunk``
+    epochs at a time and stopped as soon as its loss is below the target (or it
+    diverged): the epochs are those an uninterrupted run would take. A loss that
+    grows to ``LOSS_GROWTH_LIMIT`` times the run's first loss counts as divergence
+    across chunks too. The rates are tried in the order the first seed ranks
+    them; once a rate's median is known, a run at another rate that has not
+    reached the target by then stops (it cannot make its rate the best) and
+    counts as not reached, ``max_epochs + 1``, as do the runs a rate skips once
+    most of its runs stopped. At each activation's best rate every run is complete.
 
     >>> r = tuned_race(("relu",), learning_rates=(0.3, 1.0), seeds=(0, 1), max_epochs=100)
     >>> r.best_rate("relu"), r.reached("relu")
     (1.0, 2)
     """
+    from actnet.nn import LOSS_GROWTH_LIMIT
+
     if not learning_rates or not seeds:
         raise ValueError("learning_rates and seeds must each hold at least one value")
-    races = [
-        convergence_race(tuple(activations), target_loss, tuple(seeds), max_epochs, float(lr))
-        for lr in learning_rates
-    ]
+    chunk = integer_at_least("chunk", chunk, 1)
+    X, y = data.rings(n=200, seed=0)
+    names = [get(a).name for a in activations]
+    rates = np.asarray([positive_number("learning_rates", r) for r in learning_rates])
+    epochs = np.full((len(names), rates.size, len(seeds)), max_epochs + 1, dtype=int)
+    diverged = np.zeros(epochs.shape, dtype=bool)
+    def run(act, lr: float, seed: int, limit: int) -> tuple[int, bool]:
+        """Epochs to the target (``max_epochs + 1`` if not within ``limit``), diverged."""
+        net = MLP([2, 16, 16, 1], activation=act, output="sigmoid", init="xavier_normal", seed=seed)
+        done, first = 0, None
+        while done < limit:
+            steps = min(chunk, limit - done)
+            history = net.fit(X, y, loss="bce", lr=lr, epochs=steps, seed=seed)
+            loss = history.loss
+            first = loss[0] if first is None else first
+            if history.diverged or not np.all(loss <= LOSS_GROWTH_LIMIT * first):
+                return max_epochs + 1, True
+            below = np.flatnonzero(loss <= target_loss)
+            if below.size and done + int(below[0]) <= limit:
+                return done + int(below[0]), False
+            done += steps
+        return max_epochs + 1, False
+
+    majority = len(seeds) // 2 + 1
+    for i, act in enumerate(activations):
+        # the first seed at every rate orders the rates, the most promising first; then
+        # a run that has not reached the target within the best median so far cannot make
+        # its rate the best and stops, and a rate stops once most of its runs did so
+        best, first_seed = max_epochs, {}
+        for k, lr in enumerate(rates):
+            first_seed[k] = run(act, float(lr), seeds[0], best)
+            best = min(best, first_seed[k][0])
+        best = max_epochs
+        for k in sorted(range(rates.size), key=lambda k: first_seed[k][0]):
+            epochs[i, k, 0], diverged[i, k, 0] = first_seed[k]
+            for j, seed in enumerate(seeds[1:], start=1):
+                if np.sum(epochs[i, k, :j] > best) >= majority:
+                    break  # its median is past the best already
+                epochs[i, k, j], diverged[i, k, j] = run(act, float(rates[k]), seed, best)
+            if np.sum(epochs[i, k] > best) < majority:
+                best = min(best, int(np.median(epochs[i, k])))
     return TunedRace(
-        activations=races[0].activations,
-        learning_rates=np.asarray(learning_rates, dtype=float),
+        activations=names,
+        learning_rates=rates,
         seeds=tuple(seeds),
         target_loss=float(target_loss),
         max_epochs=int(max_epochs),
-        epochs_to_target=np.stack([r.epochs_to_target for r in races], axis=1),
-        diverged=np.stack([r.diverged for r in races], axis=1),
+        epochs_to_target=epochs,
+        diverged=diverged,
     )
 
 

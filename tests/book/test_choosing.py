@@ -37,6 +37,9 @@ def test_sigmoid_card(classics):
     assert card.max_derivative == 0.25 and card.saturates == "both"
     assert card.gradient_after_10_layers < 1e-4
     assert card.monotonic and card.smooth
+    # a sigmoid unit is never exactly 0, so no sigmoid network is born dead (the
+    # glossary's definition), however constant a deep narrow one looks numerically
+    assert card.born_dead_probability == 0.0
 
 
 def test_tanh_card_is_zero_centred(classics):

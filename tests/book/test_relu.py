@@ -290,3 +290,14 @@ def test_with_tuned_learning_rates_relu_still_wins_and_the_sigmoid_is_far_behind
     assert not within_noise(r.epochs("relu"), r.epochs("tanh"))
     assert r.speedup("tanh", "relu") > 1.2
     assert r.speedup("sigmoid", "relu") > 5  # a lower bound: the sigmoid rarely arrives
+
+
+def test_born_dead_means_a_layer_of_exact_zeros_as_the_glossary_says():
+    """Deep narrow sigmoid networks are often numerically constant at initialisation
+    (16 of 100 at width 2, depth 20), but no layer is 0: they are not born dead."""
+    from actnet.experiments import born_dead
+
+    sigmoid = born_dead(depths=(20,), widths=(2,), activation="sigmoid", init="xavier_normal")
+    relu = born_dead(depths=(20,), widths=(2,), activation="relu", init="he")
+    assert sigmoid.probability[0, 0] == 0.0
+    assert relu.probability[0, 0] > 0.9
