@@ -108,23 +108,37 @@ def test_kick_the_bias_names_bad_arguments():
 
 
 def test_dead_fraction_rises_with_the_learning_rate():
+    """Seed 2 diverges at learning rate 3 (its loss exploded); it now counts no dead units
+    (NaN) and the mean is over the runs that did not diverge."""
     r = dying_relu(learning_rates=(0.01, 3.0), seeds=(0, 1, 2))
-    low, high = r.dead_fraction.mean(axis=1)
+    assert r.diverged.tolist() == [[False, False, False], [False, False, True]]
+    assert np.isnan(r.dead_fraction[1, 2])
+    low, high = np.nanmean(r.dead_fraction, axis=1)
     assert low < 0.1 and high > 0.5
 
 
 def test_dead_fraction_counts_the_hidden_units_only():
     # two hidden layers of 8: every fraction is a whole number of the 16 hidden units
     r = dying_relu(learning_rates=(3.0,), seeds=(0, 1), width=8, epochs=5)
-    assert np.allclose(r.dead_fraction * 16, np.round(r.dead_fraction * 16))
-    assert r.dead_fraction.max() > 0
+    counted = r.dead_fraction[~r.diverged]
+    assert np.allclose(counted * 16, np.round(counted * 16))
+    assert counted.max() > 0
 
 
-def test_positive_bias_initialisation_lowers_the_dead_fraction_at_a_high_learning_rate():
+def test_a_lower_learning_rate_keeps_units_alive_where_a_positive_bias_does_not():
+    """This test asserted that a bias of 0.1 lowers the dead fraction at learning rate 3
+    (by 0.05, over 4 seeds). That counted diverged runs as networks with dead units; with
+    them left out the four seeds give 0.59 with bias 0 and 0.73 with bias 0.1, and ten
+    seeds put the two within noise (``test_a_bias_of_0_1_changes_the_dead_fraction_
+    within_noise_only``). The fact asserted now: the bias does not lower it beyond
+    the noise; a lower learning rate does."""
+    from actnet.experiments import within_noise
+
     seeds = (0, 1, 2, 3)
     zero = dying_relu(learning_rates=(3.0,), bias_init=0.0, seeds=seeds)
     positive = dying_relu(learning_rates=(3.0,), bias_init=0.1, seeds=seeds)
-    assert positive.dead_fraction.mean() < zero.dead_fraction.mean() - 0.05
+    assert not positive.spread(3.0).mean < zero.spread(3.0).interval[0]
+    assert within_noise(zero.spread(3.0), positive.spread(3.0))
     # the plainer remedy: a lower learning rate keeps almost every unit alive
     lower = dying_relu(learning_rates=(0.3,), bias_init=0.0, seeds=seeds)
     assert lower.dead_fraction.mean() < 0.1
