@@ -232,6 +232,19 @@ def numpy_expressions(dtype) -> dict[str, tuple[Callable, Callable]]:
         "silu": (lambda x: x * sigmoid(x), silu_grad),
         "softplus": (softplus, sigmoid),
         "mish": (lambda x: x * np.tanh(softplus(x)), mish_grad),
+        "relu6": (
+            lambda x: np.clip(x, 0.0, 6.0),
+            lambda x: ((x > 0) & (x < 6)).astype(dtype),
+        ),
+        "hard_sigmoid": (
+            lambda x: np.clip(x + 3.0, 0.0, 6.0) / 6.0,
+            lambda x: ((x > -3) & (x < 3)).astype(dtype) / 6.0,
+        ),
+        "hard_swish": (
+            lambda x: x * np.clip(x + 3.0, 0.0, 6.0) / 6.0,
+            lambda x: np.clip(x + 3.0, 0.0, 6.0) / 6.0
+            + x * ((x > -3) & (x < 3)).astype(dtype) / 6.0,
+        ),
     }
 
 
