@@ -162,14 +162,17 @@ def in_process(per_control: int) -> dict:
 
 
 # ----------------------------------------------------------------- browser
-_ARM = """([root, index]) => {
-    const a = window.__actnet = {t0: null, t1: null, armed: true};
-    const img = root.querySelectorAll(index)[0];
+_ARM = """([root, selector]) => {
+    const a = window.__actnet = {t0: null, t1: null, src: null, armed: true};
+    const img = root.querySelectorAll(selector)[0];
     const before = img.src;
-    const done = () => { if (a.t1 === null && img.src !== before) a.t1 = performance.now(); };
-    img.addEventListener('load', done, {once: true});
-    a.img = img;
-    a.before = before;
+    const observer = new MutationObserver(() => {
+        if (a.src === null && img.src !== before) { a.src = performance.now(); observer.disconnect(); }
+    });
+    observer.observe(img, {attributes: true, attributeFilter: ['src']});
+    img.addEventListener('load', () => {
+        if (a.t1 === null && img.src !== before) a.t1 = performance.now();
+    }, {once: true});
 }"""
 
 _LISTEN = """() => {
@@ -202,7 +205,8 @@ def _timed(page, root, selector, act, timeout_ms=15000):
         page.wait_for_function(_ELAPSED, timeout=timeout_ms)
     except Exception:
         return None
-    return page.evaluate("() => window.__actnet.t1 - window.__actnet.t0")
+    return page.evaluate("() => [window.__actnet.t1 - window.__actnet.t0,"
+                         " window.__actnet.src - window.__actnet.t0]")
 
 
 def _move_controls(page, root, selector, per_control: int, live: bool):
@@ -310,12 +314,19 @@ def _titles() -> dict:
     return found
 
 
-def lab(per_control: int, chapters: list[str], actnet_root: Path, shots: Path | None) -> dict:
-    """Per chapter and explorer: ms from input event to the new image loaded, in JupyterLab."""
+def lab(per_control: int, chapters: list[str], actnet_root: Path, shots: Path | None,
+        extra: list[Path] = ()) -> dict:
+    """Per chapter and explorer: ms from input event to the new image loaded, in JupyterLab.
+
+    ``extra`` notebooks are run too (after the chapters), e.g. the floor: a widget that
+    only swaps two PNGs already made, which is what JupyterLab and the messages cost."""
     from playwright.sync_api import sync_playwright
 
     home = Path(tempfile.mkdtemp(prefix="actnet-lab-"))
     shutil.copytree(ROOT / "book", home / "book", ignore=shutil.ignore_patterns(".ipynb_*"))
+    for notebook in extra:
+        shutil.copy(notebook, home / "book" / notebook.name)
+    chapters = [*chapters, *(n.stem for n in extra)]
     token, port = secrets.token_hex(16), _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "MPLBACKEND")}
     env["PYTHONPATH"] = str(actnet_root)
@@ -384,9 +395,11 @@ def lab(per_control: int, chapters: list[str], actnet_root: Path, shots: Path | 
                             "r => (r.querySelector('.widget-html-content b') || {}).textContent"
                             " || ''")
                         samples = _move_controls(page, root, selector, per_control, live=True)
-                        times = [ms for _, ms in samples if ms is not None]
+                        times = [ms[0] for _, ms in samples if ms is not None]
+                        src = [ms[1] for _, ms in samples if ms is not None]
                         key = f"{chapter} #{k + 1} {explorer_of_title(title)}"
                         results[key] = {**summary(times), "moves": len(samples),
+                                        "to_src_median": statistics.median(src) if src else None,
                                         "unchanged": len(samples) - len(times),
                                         "chapter": chapter, "title": title}
                         print(f"  {key}: {results[key]}", flush=True)
@@ -431,9 +444,11 @@ def book(per_control: int, html_root: Path, chapters: list[str]) -> dict:
                 root.scroll_into_view_if_needed()
                 title = root.evaluate("r => r.querySelector('p').textContent")
                 samples = _move_controls(page, root, "img.actnet-frame", per_control, live=False)
-                times = [ms for _, ms in samples if ms is not None]
+                times = [ms[0] for _, ms in samples if ms is not None]
+                src = [ms[1] for _, ms in samples if ms is not None]
                 key = f"{chapter} #{k + 1} {explorer_of_title(title)}"
                 results[key] = {**summary(times), "moves": len(samples),
+                                "to_src_median": statistics.median(src) if src else None,
                                 "unchanged": len(samples) - len(times)}
                 print(f"  {key}: {results[key]}", flush=True)
             page.close()
@@ -465,6 +480,8 @@ def main(argv=None) -> None:
     parser.add_argument("--actnet", type=Path, default=ROOT,
                         help="folder holding the actnet package the kernel imports")
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--floor", action="store_true",
+                        help="also time benchmarks/floor.ipynb in JupyterLab (two PNGs swapped)")
     parser.add_argument("--shots", type=Path, help="folder for screenshots of the explorers")
     parser.add_argument("--json", type=Path, help="write every number to this file")
     args = parser.parse_args(argv)
@@ -479,7 +496,8 @@ def main(argv=None) -> None:
         print("\nIn process (value change -> PNG in the image widget)\n")
         print(table(out["in_process"], base, TARGET_MEDIAN_MS, TARGET_P95_MS))
     if args.lab:
-        out["lab"] = lab(args.moves, chapters_with_explorers(only), args.actnet, args.shots)
+        out["lab"] = lab(args.moves, chapters_with_explorers(only), args.actnet, args.shots,
+                         [ROOT / "benchmarks" / "floor.ipynb"] if args.floor else [])
         print("\nJupyterLab in Chromium (input event -> new image loaded)\n")
         print(table(out["lab"], base, TARGET_MEDIAN_MS, TARGET_P95_MS))
     if args.book:

@@ -515,9 +515,13 @@ class Explorer:
             self._syncing = False
 
     def _refresh_image(self) -> None:
-        self._image.value = self.png()
-        self._image.description_tooltip = self.alt_text()
-        self._readout.value = html.escape(self.readout_text())
+        image, tooltip = self.png(), self.alt_text()
+        with self._image.hold_sync():  # the image and its text in one message
+            self._image.value = image
+            self._image.tooltip = tooltip
+        readout = html.escape(self.readout_text())
+        if self._readout.value != readout:
+            self._readout.value = readout
 
     # ------------------------------------------------------- kernel-free face
     def fallback_html(self) -> str:
