@@ -317,8 +317,14 @@ class Explorer:
                 artist.remove()
             if ax.get_legend() is not None:
                 ax.get_legend().remove()
+            # back to a new axes' state: linear, limits 0 to 1 until data says otherwise
+            if ax.get_xscale() != "linear":
+                ax.set_xscale("linear")
+            if ax.get_yscale() != "linear":
+                ax.set_yscale("linear")
             ax.relim()
-            ax.set_autoscale_on(True)
+            ax.set_xlim(0.0, 1.0, auto=True)
+            ax.set_ylim(0.0, 1.0, auto=True)
             ax.set_prop_cycle(None)
         asked = []
 
@@ -377,7 +383,11 @@ class Explorer:
             figure = self._figure
         else:
             figure = self.figure()
-        canvas = FigureCanvasAgg(figure)
+        # one canvas for the figure's life: its renderer, and with it matplotlib's
+        # caches of text sizes and parsed math, survive from one image to the next
+        canvas = figure.canvas
+        if not isinstance(canvas, FigureCanvasAgg):
+            canvas = FigureCanvasAgg(figure)
         canvas.draw()
         if figure.get_layout_engine() is not None:
             self._laid_out = True
