@@ -45,8 +45,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MEDIAN_MS, TARGET_P95_MS, TARGET_BOOK_MS = 50.0, 100.0, 16.0
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 
 
 # ------------------------------------------------------------------ numbers
@@ -131,13 +137,15 @@ def moves(explorer, per_control: int):
             start = explorer.values[control.name]
             chosen = list(start)
             for option in list(control.values)[:per_control]:
-                chosen = [v for v in chosen if v != option] if option in chosen else chosen + [option]
+                chosen = (
+                    [v for v in chosen if v != option] if option in chosen else chosen + [option]
+                )
                 out.append((control.name, control.check(tuple(chosen)), "forward"))
             out.append((control.name, start, "back"))
             continue
         values = list(control.values)
         i = values.index(explorer.values[control.name])
-        forward = (values[i + 1:] + values[:i])[:per_control]
+        forward = (values[i + 1 :] + values[:i])[:per_control]
         out += [(control.name, v, "forward") for v in forward]
         out += [(control.name, v, "back") for v in reversed([values[i], *forward][:-1])]
     return out
@@ -190,15 +198,18 @@ _ELAPSED = "() => window.__actnet.t1 !== null && window.__actnet.t0 !== null"
 
 def _chromium() -> str:
     chosen = os.environ.get("ACTNET_CHROMIUM")
-    for candidate in ([chosen] if chosen else []) + ["chromium", "chromium-browser",
-                                                     "google-chrome"]:
+    for candidate in ([chosen] if chosen else []) + [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+    ]:
         found = shutil.which(candidate) or (candidate if Path(candidate).is_file() else None)
         if found:
             return found
     sys.exit("Chromium not found: install it or set ACTNET_CHROMIUM")
 
 
-def _timed(page, root, selector, act, timeout_ms=15000):
+def _timed(page, root, selector, act, timeout_ms=5000):
     """ms from the input event of ``act()`` to the new image's load, or None if none came."""
     page.evaluate(_ARM, [root, selector])
     act()
@@ -206,8 +217,9 @@ def _timed(page, root, selector, act, timeout_ms=15000):
         page.wait_for_function(_ELAPSED, timeout=timeout_ms)
     except Exception:
         return None
-    return page.evaluate("() => [window.__actnet.t1 - window.__actnet.t0,"
-                         " window.__actnet.src - window.__actnet.t0]")
+    return page.evaluate(
+        "() => [window.__actnet.t1 - window.__actnet.t0, window.__actnet.src - window.__actnet.t0]"
+    )
 
 
 def _move_controls(page, root, selector, per_control: int, live: bool):
@@ -217,49 +229,52 @@ def _move_controls(page, root, selector, per_control: int, live: bool):
         sliders = root.query_selector_all(".widget-slider .noUi-handle")
         selects = root.query_selector_all(".widget-dropdown select:not([disabled])")
         toggles = root.query_selector_all("button.widget-toggle-button")
-        buttons = [b for b in root.query_selector_all("button.jupyter-button")
-                   if "widget-toggle-button" not in (b.get_attribute("class") or "")]
+        buttons = [
+            b
+            for b in root.query_selector_all("button.jupyter-button")
+            if "widget-toggle-button" not in (b.get_attribute("class") or "")
+        ]
     else:
         sliders = root.query_selector_all("input[type=range]")
         selects, toggles, buttons = [], [], []
     for handle in sliders:
-        if live and (handle.get_attribute("aria-disabled") == "true"
-                     or handle.evaluate("h => !!h.closest('[disabled], .mod-disabled')")):
+        if live and (
+            handle.get_attribute("aria-disabled") == "true"
+            or handle.evaluate("h => !!h.closest('[disabled], .mod-disabled')")
+        ):
             continue
         if live:
-            low, top = float(handle.get_attribute("aria-valuemin")), float(
-                handle.get_attribute("aria-valuemax"))
-            now = lambda: float(handle.get_attribute("aria-valuenow"))  # noqa: E731
+            low = float(handle.get_attribute("aria-valuemin"))
+            top = float(handle.get_attribute("aria-valuemax"))
+            start = float(handle.get_attribute("aria-valuenow"))
         else:
             low, top = float(handle.get_attribute("min")), float(handle.get_attribute("max"))
-            now = lambda: float(handle.evaluate("i => i.value"))  # noqa: E731
-        steps = int(min(per_control, top - low))
-        for key in ["ArrowRight" if now() < top else "ArrowLeft"] * steps + [None] * steps:
-            if key is None:  # back again: values seen before
-                key = "ArrowLeft" if direction == "ArrowRight" else "ArrowRight"
-            else:
-                direction = key
-            if (key == "ArrowRight" and now() >= top) or (key == "ArrowLeft" and now() <= low):
-                continue
+            start = float(handle.evaluate("i => i.value"))
+        # forward through new values (to the top, or down from it), then back to the start
+        key = "ArrowRight" if start < top else "ArrowLeft"
+        back = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
+        room = (top - start) if key == "ArrowRight" else (start - low)
+        steps = int(min(per_control, room))
+        for press in [key] * steps + [back] * steps:
             handle.focus()
-            ms = _timed(page, root, selector, lambda: page.keyboard.press(key))
+            ms = _timed(page, root, selector, lambda p=press: page.keyboard.press(p))
             samples.append(("slider", ms))
     for select in selects:
         count = select.evaluate("s => s.options.length")
         start = select.evaluate("s => s.selectedIndex")
         order = [(start + k) % count for k in range(1, min(per_control, count - 1) + 1)] + [start]
         for index in order:
-            ms = _timed(page, root, selector, lambda: select.select_option(index=index))
+            ms = _timed(page, root, selector, lambda s=select, i=index: s.select_option(index=i))
             samples.append(("dropdown", ms))
     for toggle in toggles[:per_control]:
         for _ in range(2):
-            ms = _timed(page, root, selector, lambda: toggle.click())
+            ms = _timed(page, root, selector, lambda t=toggle: t.click())
             samples.append(("toggle", ms))
     for button in buttons:
         if button.is_disabled() or not button.is_visible():
             continue
         for _ in range(min(per_control, 3)):
-            ms = _timed(page, root, selector, lambda: button.click())
+            ms = _timed(page, root, selector, lambda b=button: b.click())
             samples.append(("button", ms))
     return samples
 
@@ -279,8 +294,9 @@ _RUN_ALL = """async () => {
     const limit = new Promise(done => setTimeout(() => done('timed out'), 300000));
     return await Promise.race([app.commands.execute('notebook:run-all-cells'), limit]);
 }"""
-_KERNEL_IDLE = ("() => window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel"
-                "?.status === 'idle'")
+_KERNEL_IDLE = (
+    "() => window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel?.status === 'idle'"
+)
 
 
 def chapters_with_explorers(only=None) -> list[str]:
@@ -315,8 +331,13 @@ def _titles() -> dict:
     return found
 
 
-def lab(per_control: int, chapters: list[str], actnet_root: Path, shots: Path | None,
-        extra: list[Path] = ()) -> dict:
+def lab(
+    per_control: int,
+    chapters: list[str],
+    actnet_root: Path,
+    shots: Path | None,
+    extra: list[Path] = (),
+) -> dict:
     """Per chapter and explorer: ms from input event to the new image loaded, in JupyterLab.
 
     ``extra`` notebooks are run too (after the chapters), e.g. the floor: a widget that
@@ -333,11 +354,14 @@ def lab(per_control: int, chapters: list[str], actnet_root: Path, shots: Path | 
     env["PYTHONPATH"] = str(actnet_root)
     env["OPENBLAS_NUM_THREADS"] = "1"
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    for variable, folder in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
-                             ("JUPYTER_RUNTIME_DIR", "runtime"),
-                             ("JUPYTERLAB_SETTINGS_DIR", "settings"),
-                             ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
-                             ("IPYTHONDIR", "ipython")):
+    for variable, folder in (
+        ("JUPYTER_CONFIG_DIR", "config"),
+        ("JUPYTER_DATA_DIR", "data"),
+        ("JUPYTER_RUNTIME_DIR", "runtime"),
+        ("JUPYTERLAB_SETTINGS_DIR", "settings"),
+        ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
+        ("IPYTHONDIR", "ipython"),
+    ):
         env[variable] = str(home / folder)
     for extension, name, text in (
         ("apputils-extension", "notification", '{"fetchNews": "false"}'),
@@ -348,12 +372,23 @@ def lab(per_control: int, chapters: list[str], actnet_root: Path, shots: Path | 
         (folder / f"{name}.jupyterlab-settings").write_text(text)
     log = (home / "lab.log").open("w")
     server = subprocess.Popen(
-        [Path(sys.executable).parent / "jupyter-lab", "--no-browser", "--allow-root",
-         f"--ServerApp.token={token}", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-         "--ServerApp.port_retries=0", f"--ServerApp.root_dir={home}",
-         "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            Path(sys.executable).parent / "jupyter-lab",
+            "--no-browser",
+            "--allow-root",
+            f"--ServerApp.token={token}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.root_dir={home}",
+            "--LabApp.expose_app_in_browser=True",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        cwd=home,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     results: dict = {}
@@ -368,8 +403,9 @@ def lab(per_control: int, chapters: list[str], actnet_root: Path, shots: Path | 
                     sys.exit("JupyterLab did not start:\n" + (home / "lab.log").read_text()[-2000:])
                 time.sleep(0.5)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS,
-                                                 chromium_sandbox=False)
+            browser = playwright.chromium.launch(
+                executable_path=_chromium(), args=CHROMIUM_ARGS, chromium_sandbox=False
+            )
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             context.set_default_timeout(60000)
             context.route(re.compile(rf"^(?!{re.escape(base)}/)"), lambda route: route.abort())
@@ -379,38 +415,47 @@ def lab(per_control: int, chapters: list[str], actnet_root: Path, shots: Path | 
                     page.goto(f"{base}/lab/tree/book/{chapter}.ipynb?reset&token={token}")
                     page.wait_for_function(
                         "() => window.jupyterapp?.shell.currentWidget?.sessionContext",
-                        timeout=90000)
+                        timeout=90000,
+                    )
                     started = time.monotonic()
                     page.evaluate(_RUN_ALL)
                     page.wait_for_function(_KERNEL_IDLE, timeout=120000)
                     ran = time.monotonic() - started
                     page.evaluate(_LISTEN)
                     selector = "img.widget-image"
-                    roots = page.query_selector_all(
-                        ".jp-OutputArea-output:has(img.widget-image)")
-                    print(f"{chapter}: ran in {ran:.1f} s, {len(roots)} live explorers",
-                          flush=True)
+                    try:  # the views are drawn once the kernel has sent their models
+                        page.wait_for_selector(f".jp-OutputArea-output {selector}", timeout=30000)
+                    except Exception:
+                        print(f"{chapter}: no live explorer appeared", flush=True)
+                    roots = page.query_selector_all(".jp-OutputArea-output:has(img.widget-image)")
+                    print(f"{chapter}: ran in {ran:.1f} s, {len(roots)} live explorers", flush=True)
                     for k, root in enumerate(roots):
                         root.scroll_into_view_if_needed()
                         title = root.evaluate(
                             "r => (r.querySelector('.widget-html-content b') || {}).textContent"
-                            " || ''")
+                            " || ''"
+                        )
                         samples = _move_controls(page, root, selector, per_control, live=True)
                         times = [ms[0] for _, ms in samples if ms is not None]
                         src = [ms[1] for _, ms in samples if ms is not None]
                         key = f"{chapter} #{k + 1} {explorer_of_title(title)}"
-                        results[key] = {**summary(times), "moves": len(samples),
-                                        "baseline_ms": _baseline_now(key),
-                                        "to_src_median": statistics.median(src) if src else None,
-                                        "unchanged": len(samples) - len(times),
-                                        "chapter": chapter, "title": title}
+                        results[key] = {
+                            **summary(times),
+                            "moves": len(samples),
+                            "baseline_ms": _baseline_now(key),
+                            "to_src_median": statistics.median(src) if src else None,
+                            "unchanged": len(samples) - len(times),
+                            "chapter": chapter,
+                            "title": title,
+                        }
                         print(f"  {key}: {results[key]}", flush=True)
                         if shots is not None:
                             shots.mkdir(parents=True, exist_ok=True)
                             root.screenshot(path=shots / f"{chapter}-{k + 1}.png")
                 finally:
                     page.evaluate(
-                        "() => window.jupyterapp?.shell.currentWidget?.sessionContext?.shutdown()")
+                        "() => window.jupyterapp?.shell.currentWidget?.sessionContext?.shutdown()"
+                    )
                     page.close()
             browser.close()
     finally:
@@ -430,12 +475,15 @@ def book(per_control: int, html_root: Path, chapters: list[str]) -> dict:
 
     results = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS,
-                                             chromium_sandbox=False)
+        browser = playwright.chromium.launch(
+            executable_path=_chromium(), args=CHROMIUM_ARGS, chromium_sandbox=False
+        )
         context = browser.new_context(viewport={"width": 390, "height": 800})
         context.route(re.compile(r"^(?!file:)"), lambda route: route.abort())
         for chapter in chapters:
-            path = html_root / f"{chapter}.html"
+            path = html_root / "book" / f"{chapter}.html"
+            if not path.exists():
+                path = html_root / f"{chapter}.html"
             if not path.exists():
                 continue
             page = context.new_page()
@@ -449,9 +497,12 @@ def book(per_control: int, html_root: Path, chapters: list[str]) -> dict:
                 times = [ms[0] for _, ms in samples if ms is not None]
                 src = [ms[1] for _, ms in samples if ms is not None]
                 key = f"{chapter} #{k + 1} {explorer_of_title(title)}"
-                results[key] = {**summary(times), "moves": len(samples),
-                                "to_src_median": statistics.median(src) if src else None,
-                                "unchanged": len(samples) - len(times)}
+                results[key] = {
+                    **summary(times),
+                    "moves": len(samples),
+                    "to_src_median": statistics.median(src) if src else None,
+                    "unchanged": len(samples) - len(times),
+                }
                 print(f"  {key}: {results[key]}", flush=True)
             page.close()
         browser.close()
@@ -469,17 +520,22 @@ _DPI = 72
 
 
 def table(results: dict, base: dict, target_median: float, target_p95: float | None) -> str:
-    rows = ["| explorer | moves | median ms | p95 ms | baseline ms | ratio | target met |",
-            "|---|---:|---:|---:|---:|---:|---|"]
+    rows = [
+        "| explorer | moves | median ms | p95 ms | baseline ms | ratio | target met |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
     for key, r in results.items():
         stats = r.get("all", r)
         name = key.split()[-1].split("/")[0]
         reference = r.get("baseline_ms") or base.get(name, float("nan"))
         ratio = stats["median"] / reference
         met = stats["median"] <= target_median and (
-            target_p95 is None or stats["p95"] <= target_p95)
-        rows.append(f"| {key} | {stats['n']} | {stats['median']:.1f} | {stats['p95']:.1f} | "
-                    f"{reference:.1f} | {ratio:.1f} | {'yes' if met else 'no'} |")
+            target_p95 is None or stats["p95"] <= target_p95
+        )
+        rows.append(
+            f"| {key} | {stats['n']} | {stats['median']:.1f} | {stats['p95']:.1f} | "
+            f"{reference:.1f} | {ratio:.1f} | {'yes' if met else 'no'} |"
+        )
     return "\n".join(rows)
 
 
@@ -490,11 +546,18 @@ def main(argv=None) -> None:
     parser.add_argument("--book", action="store_true")
     parser.add_argument("--chapters", help="comma-separated chapter names (default: all)")
     parser.add_argument("--moves", type=int, default=4, help="new values per control")
-    parser.add_argument("--actnet", type=Path, default=ROOT,
-                        help="folder holding the actnet package the kernel imports")
+    parser.add_argument(
+        "--actnet",
+        type=Path,
+        default=ROOT,
+        help="folder holding the actnet package the kernel imports",
+    )
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
-    parser.add_argument("--floor", action="store_true",
-                        help="also time benchmarks/floor.ipynb in JupyterLab (two PNGs swapped)")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also time benchmarks/floor.ipynb in JupyterLab (two PNGs swapped)",
+    )
     parser.add_argument("--shots", type=Path, help="folder for screenshots of the explorers")
     parser.add_argument("--json", type=Path, help="write every number to this file")
     args = parser.parse_args(argv)
@@ -509,8 +572,13 @@ def main(argv=None) -> None:
         print("\nIn process (value change -> PNG in the image widget)\n")
         print(table(out["in_process"], base, TARGET_MEDIAN_MS, TARGET_P95_MS))
     if args.lab:
-        out["lab"] = lab(args.moves, chapters_with_explorers(only), args.actnet, args.shots,
-                         [ROOT / "benchmarks" / "floor.ipynb"] if args.floor else [])
+        out["lab"] = lab(
+            args.moves,
+            chapters_with_explorers(only),
+            args.actnet,
+            args.shots,
+            [ROOT / "benchmarks" / "floor.ipynb"] if args.floor else [],
+        )
         print("\nJupyterLab in Chromium (input event -> new image loaded)\n")
         print(table(out["lab"], base, TARGET_MEDIAN_MS, TARGET_P95_MS))
     if args.book:

@@ -421,7 +421,7 @@ def bench_training(repeats: int) -> list[Row]:
         best = best_times({"actnet": ours, "torch": theirs}, repeats, number)
         rows.append(
             Row("training", spec.label, best["actnet"] * 1e3, best["torch"] * 1e3, "ms",
-                spec.target)
+                note="for information: PyTorch races have no target")
         )  # fmt: skip
     return rows
 
@@ -487,7 +487,7 @@ def bench_explorers() -> list[Row]:
         live = [(s + d) * 1e3 for s, d in zip(sets, draws)]
         rows.append(
             Row("explorers", f"{name} set() + redraw, median", statistics.median(live), 50, "ms",
-                note="no target: matplotlib's drawing")
+                1, note="in process; benchmarks/explorers.py times it in JupyterLab")
         )  # fmt: skip
     return rows
 

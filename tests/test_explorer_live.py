@@ -24,9 +24,12 @@ def _contents(fig) -> list:
                 "ylim": np.round(ax.get_ylim(), 9).tolist(),
                 "scales": (ax.get_xscale(), ax.get_yscale()),
                 "lines": [
-                    (np.asarray(line.get_xdata(), float).round(9).tolist(),
-                     np.asarray(line.get_ydata(), float).round(9).tolist(),
-                     line.get_color(), line.get_linestyle())
+                    (
+                        np.asarray(line.get_xdata(), float).round(9).tolist(),
+                        np.asarray(line.get_ydata(), float).round(9).tolist(),
+                        line.get_color(),
+                        line.get_linestyle(),
+                    )
                     for line in ax.lines
                 ],
                 "texts": [t.get_text() for t in ax.texts],

@@ -214,7 +214,12 @@ def test_playground_explorer_refuses_an_unknown_initialisation():
 def test_playground_explorer_keeps_its_one_activation_control_without_per_layer():
     ex = widgets.playground_explorer(per_layer=False, inits=("he",))
     assert [c.name for c in ex.controls] == [
-        "dataset", "activation", "init", "width", "depth", "epochs"
+        "dataset",
+        "activation",
+        "init",
+        "width",
+        "depth",
+        "epochs",
     ]
     assert ex.controls[1].label == "Activation"
 

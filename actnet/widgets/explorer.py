@@ -312,8 +312,15 @@ class Explorer:
             return False
         kept_texts = list(fig.texts)
         for ax in axes:
-            for artist in (*ax.lines, *ax.collections, *ax.patches, *ax.texts, *ax.images,
-                           *ax.artists, *ax.tables):
+            for artist in (
+                *ax.lines,
+                *ax.collections,
+                *ax.patches,
+                *ax.texts,
+                *ax.images,
+                *ax.artists,
+                *ax.tables,
+            ):
                 artist.remove()
             if ax.get_legend() is not None:
                 ax.get_legend().remove()

@@ -429,7 +429,8 @@ def playground_explorer(
 
     def network(values) -> str:
         names = [values["activation"]] + [
-            values["activation"] if values[f"activation_{k}"] == "same"
+            values["activation"]
+            if values[f"activation_{k}"] == "same"
             else values[f"activation_{k}"]
             for k in layers
             if k <= values["depth"]
