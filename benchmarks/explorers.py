@@ -424,9 +424,14 @@ def lab(
                     page.evaluate(_LISTEN)
                     selector = "img.widget-image"
                     try:  # the views are drawn once the kernel has sent their models
-                        page.wait_for_selector(f".jp-OutputArea-output {selector}", timeout=30000)
+                        page.wait_for_selector(
+                            f".jp-OutputArea-output {selector}", state="attached", timeout=30000
+                        )
                     except Exception:
                         print(f"{chapter}: no live explorer appeared", flush=True)
+                        if shots is not None:
+                            shots.mkdir(parents=True, exist_ok=True)
+                            page.screenshot(path=shots / f"{chapter}-page.png")
                     roots = page.query_selector_all(".jp-OutputArea-output:has(img.widget-image)")
                     print(f"{chapter}: ran in {ran:.1f} s, {len(roots)} live explorers", flush=True)
                     for k, root in enumerate(roots):

@@ -533,9 +533,9 @@ class Explorer:
 
     def _refresh_image(self) -> None:
         image, tooltip = self.png(), self.alt_text()
-        with self._image.hold_sync():  # the image and its text in one message
-            self._image.value = image
-            self._image.tooltip = tooltip
+        self._image.value = image
+        # a plain attribute (the image's tooltip trait stops JupyterLab showing the view)
+        self._image.description_tooltip = tooltip
         readout = html.escape(self.readout_text())
         if self._readout.value != readout:
             self._readout.value = readout
