@@ -279,6 +279,16 @@ def _move_controls(page, root, selector, per_control: int, live: bool):
     return samples
 
 
+def _kinds(samples) -> dict:
+    """``{kind of control: [moves that changed the image, moves]}``."""
+    kinds: dict = {}
+    for kind, ms in samples:
+        counts = kinds.setdefault(kind, [0, 0])
+        counts[0] += ms is not None
+        counts[1] += 1
+    return kinds
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -446,6 +456,7 @@ def lab(
                         key = f"{chapter} #{k + 1} {explorer_of_title(title)}"
                         results[key] = {
                             **summary(times),
+                            "kinds": _kinds(samples),
                             "moves": len(samples),
                             "baseline_ms": _baseline_now(key),
                             "to_src_median": statistics.median(src) if src else None,
