@@ -232,6 +232,19 @@ def numpy_expressions(dtype) -> dict[str, tuple[Callable, Callable]]:
         "silu": (lambda x: x * sigmoid(x), silu_grad),
         "softplus": (softplus, sigmoid),
         "mish": (lambda x: x * np.tanh(softplus(x)), mish_grad),
+        "relu6": (
+            lambda x: np.clip(x, 0.0, 6.0),
+            lambda x: ((x > 0) & (x < 6)).astype(dtype),
+        ),
+        "hard_sigmoid": (
+            lambda x: np.clip(x + 3.0, 0.0, 6.0) / 6.0,
+            lambda x: ((x > -3) & (x < 3)).astype(dtype) / 6.0,
+        ),
+        "hard_swish": (
+            lambda x: x * np.clip(x + 3.0, 0.0, 6.0) / 6.0,
+            lambda x: np.clip(x + 3.0, 0.0, 6.0) / 6.0
+            + x * ((x > -3) & (x < 3)).astype(dtype) / 6.0,
+        ),
     }
 
 
@@ -408,7 +421,7 @@ def bench_training(repeats: int) -> list[Row]:
         best = best_times({"actnet": ours, "torch": theirs}, repeats, number)
         rows.append(
             Row("training", spec.label, best["actnet"] * 1e3, best["torch"] * 1e3, "ms",
-                spec.target)
+                note="for information: PyTorch races have no target")
         )  # fmt: skip
     return rows
 
@@ -474,7 +487,7 @@ def bench_explorers() -> list[Row]:
         live = [(s + d) * 1e3 for s, d in zip(sets, draws)]
         rows.append(
             Row("explorers", f"{name} set() + redraw, median", statistics.median(live), 50, "ms",
-                note="no target: matplotlib's drawing")
+                1, note="in process; benchmarks/explorers.py times it in JupyterLab")
         )  # fmt: skip
     return rows
 

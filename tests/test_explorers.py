@@ -143,6 +143,9 @@ def _descendants(widget, kind):
 
 
 def test_playground_explorer_steps_train_and_reset_the_same_run():
+    """The kernel-free face holds 6 frames: 3 epoch counts for each of the two
+    initialisations it precomputes (He and zeros; it was 3 before initialisation
+    became a control)."""
     import ipywidgets
 
     ex = widgets.playground_explorer(
@@ -169,7 +172,56 @@ def test_playground_explorer_steps_train_and_reset_the_same_run():
     buttons["Reset"].click()
     assert ex.values["epochs"] == 0 and play.value == 0
     assert ex.data.loss[0] == trained.loss[0]  # the same seed, the same start
-    _check_fallback(ex, 3)
+    _check_fallback(ex, 6)
+
+
+def test_playground_explorer_sets_an_activation_per_layer_and_the_initialisation():
+    ex = widgets.playground_explorer(
+        dataset_names=("xor",), activations=("relu", "tanh"), widths=(8,), depths=(1, 2, 3)
+    )
+    names = [c.name for c in ex.controls]
+    assert names[:5] == ["dataset", "activation", "activation_2", "activation_3", "init"]
+    ex.set(activation="relu", activation_2="tanh", depth=3, epochs=10)
+    # layer 3 says "same": the first layer's activation
+    net = experiments.PlaygroundSession("xor", ["relu", "tanh", "relu"], 8, 3).train(10)
+    np.testing.assert_array_equal(ex.data.loss, net.run().loss)
+    assert "relu/tanh/relu" in ex.data.title
+    assert "(relu, tanh, relu, layer by layer)" in ex.alt_text()
+    # a layer deeper than the network is ignored
+    shallow = ex.set(depth=1, epochs=10).data
+    alone = experiments.PlaygroundSession("xor", "relu", 8, 1).train(10).run()
+    np.testing.assert_array_equal(shallow.loss, alone.loss)
+    # zero initialisation: every unit of a layer stays the same, a ReLU network learns
+    # nothing (no gradient reaches the hidden weights), its loss stays at log 2
+    zero = ex.set(init="zeros", activation="relu", depth=2, epochs=20).data
+    assert "zeros init" in zero.title
+    assert zero.accuracy == 0.5 and zero.loss[-1] == pytest.approx(np.log(2), abs=1e-3)
+    he = ex.set(init="he", epochs=20).data
+    assert he.loss[-1] < zero.loss[-1] - 0.05
+    # without a kernel: 2 activations x 2 initialisations x 3 epoch counts
+    payload = _check_fallback(ex, 12)
+    assert payload["sizes"][names.index("init")] == 2  # He and zeros without a kernel
+    assert payload["labels"][names.index("activation_2")] == ["same as layer 1"]
+
+
+def test_playground_explorer_refuses_an_unknown_initialisation():
+    with pytest.raises(ValueError, match="inits must name initialisers among .*he"):
+        widgets.playground_explorer(inits=("he", "glorot"))
+    with pytest.raises(ValueError, match="activation: one per hidden layer"):
+        experiments.PlaygroundSession("xor", ["relu", "tanh"], 8, 3)
+
+
+def test_playground_explorer_keeps_its_one_activation_control_without_per_layer():
+    ex = widgets.playground_explorer(per_layer=False, inits=("he",))
+    assert [c.name for c in ex.controls] == [
+        "dataset",
+        "activation",
+        "init",
+        "width",
+        "depth",
+        "epochs",
+    ]
+    assert ex.controls[1].label == "Activation"
 
 
 def test_maxout_explorer_weights_give_relu_and_leaky_relu():

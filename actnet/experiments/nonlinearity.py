@@ -6,6 +6,7 @@ playground where a small network learns."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -345,22 +346,39 @@ class PlaygroundSession:
     def __init__(
         self,
         dataset: str,
-        activation: ActivationLike,
+        activation: ActivationLike | Sequence[ActivationLike],
         width: int,
         depth: int,
         n: int = 200,
         seed: int = 0,
         lr: float = 0.05,
+        init: str = "he",
     ) -> None:
         width = integer_at_least("width", width, 1)
         depth = integer_at_least("depth", depth, 1)
-        self.dataset, self.activation = dataset, get(activation).name
+        if isinstance(activation, (list, tuple)):
+            if len(activation) != depth:
+                raise ValueError(
+                    f"activation: one per hidden layer ({depth}) or a single one, "
+                    f"got {len(activation)}"
+                )
+            names = [get(a).name for a in activation]
+            # one name when every layer has the same activation
+            self.activation = names[0] if len(set(names)) == 1 else "/".join(names)
+            activation = names
+        else:
+            self.activation = get(activation).name
+        self.dataset, self.init = dataset, init
         self.width, self.depth = width, depth
         # red (class 1) inside the blue ring, as in the first chapter's rings figure
         options = {"radii": PLAYGROUND_RINGS} if dataset == "rings" else {}
         self.X, self.y = data.classification(dataset, n=n, seed=seed, **options)
         self.net = MLP(
-            [2] + [width] * depth + [1], activation=activation, output="sigmoid", seed=seed
+            [2] + [width] * depth + [1],
+            activation=activation,
+            output="sigmoid",
+            seed=seed,
+            init=init,
         )
         self._optimizer = Adam(lr=positive_number("lr", lr))
         loss, out_accuracy = self._evaluate()
@@ -396,6 +414,7 @@ class PlaygroundSession:
         return PlaygroundRun(
             title=(
                 f"{self.dataset}, {self.depth}×{self.width} {self.activation}, {self.epoch} epochs"
+                + ("" if self.init == "he" else f", {self.init} init")
             ),
             X=self.X,
             y=self.y,
@@ -412,23 +431,34 @@ _SESSIONS: OrderedDict = OrderedDict()
 
 
 def playground(
-    dataset: str, activation: str, width: int, depth: int, epochs: int, n: int = 200, seed: int = 0
+    dataset: str,
+    activation: str | Sequence[str],
+    width: int,
+    depth: int,
+    epochs: int,
+    n: int = 200,
+    seed: int = 0,
+    init: str = "he",
 ) -> PlaygroundRun:
     """The classifier of the playground after ``epochs`` epochs from seed ``seed``.
 
     The latest session for each setting is kept, so asking for more epochs
     continues it (a "step" costs only the new epochs) and asking for fewer
     starts again from the same seed; either way the result is the same.
+    ``activation`` is one name for every hidden layer or one per hidden layer;
+    ``init`` names the weight initialiser (:mod:`actnet.init`).
 
     >>> run = playground("moons", "relu", width=8, depth=2, epochs=60)
     >>> bool(run.loss[-1] < run.loss[0]), run.epochs
     (True, 60)
     """
     epochs = integer_at_least("epochs", epochs, 0)
-    key = (dataset, activation, width, depth, n, seed)
+    if isinstance(activation, list):
+        activation = tuple(activation)
+    key = (dataset, activation, width, depth, n, seed, init)
     session = _SESSIONS.pop(key, None)
     if session is None or session.epoch > epochs:
-        session = PlaygroundSession(dataset, activation, width, depth, n=n, seed=seed)
+        session = PlaygroundSession(dataset, activation, width, depth, n=n, seed=seed, init=init)
     session.train(epochs - session.epoch)
     _SESSIONS[key] = session
     while len(_SESSIONS) > 8:

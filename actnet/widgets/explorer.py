@@ -58,6 +58,10 @@ def _fingerprint(data: Any) -> str | None:
         return None
 
 
+class _OtherAxes(Exception):
+    """``draw`` asked for other axes than the last time: draw a fresh figure."""
+
+
 @dataclass(frozen=True)
 class Control:
     """One control of an explorer.
@@ -200,6 +204,11 @@ class Explorer:
     compute_seconds: list[float] = field(init=False, default_factory=list)
     """How long each ``compute`` call took, in order (for the time budget)."""
     _figure: Any = field(init=False, default=None, repr=False)
+    cache_size: int = 64
+    """How many images of settings seen the live face keeps."""
+    _png_cache: dict = field(init=False, default_factory=dict, repr=False)
+    _grid: Any = field(init=False, default=None, repr=False)
+    _laid_out: bool = field(init=False, default=False, repr=False)
     _widget: Any = field(init=False, default=None, repr=False)
     _image: Any = field(init=False, default=None, repr=False)
     _status: Any = field(init=False, default=None, repr=False)
@@ -252,31 +261,162 @@ class Explorer:
         self.compute_seconds.append(time.perf_counter() - start)
 
     def figure(self):
-        """The figure for the current values (one figure, redrawn in place)."""
+        """The figure for the current values (one figure, redrawn in place).
+
+        The first drawing is laid out (constrained layout) on fresh axes. Later
+        ones keep the figure, its axes, their ticks and the layout, remove the
+        axes' contents and let ``draw`` plot into the same axes again: what
+        changes with a control is drawn, the rest is not made again. A ``draw``
+        that asks for other axes than the first time (another grid, a colour
+        bar) gets a fresh figure instead.
+        """
         from matplotlib.figure import Figure
 
         if self._figure is None:
             self._figure = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
-        self._figure.clear()
-        self.draw(self.data, self._figure)
+        elif self._grid is not None:
+            if self._draw_into_same_axes():
+                return self._figure
+        self._fresh_figure()
         return self._figure
 
-    def png(self) -> bytes:
+    def _fresh_figure(self) -> None:
+        """Draw on new axes and lay them out; remember the grid for reuse."""
+        fig = self._figure
+        fig.clear()
+        fig.set_layout_engine("constrained")
+        grids = []
+        original = fig.subplots
+
+        def subplots(*args, **kwargs):
+            grids.append((args, tuple(sorted(kwargs.items(), key=lambda kv: kv[0]))))
+            return original(*args, **kwargs)
+
+        fig.subplots = subplots
+        try:
+            self.draw(self.data, fig)
+        finally:
+            del fig.subplots
+        self._grid = None
+        self._laid_out = False
+        if len(grids) == 1:
+            self._grid = (grids[0], list(fig.axes))
+
+    def _draw_into_same_axes(self) -> bool:
+        """Redraw ``self.data`` into the axes of the last drawing; False if ``draw`` wants others."""
+        import numpy as np
+
+        fig = self._figure
+        (args, kwargs), axes = self._grid
+        if list(fig.axes) != axes:
+            return False
+        kept_texts = list(fig.texts)
+        for ax in axes:
+            for artist in (
+                *ax.lines,
+                *ax.collections,
+                *ax.patches,
+                *ax.texts,
+                *ax.images,
+                *ax.artists,
+                *ax.tables,
+            ):
+                artist.remove()
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+            # back to a new axes' state: linear, limits 0 to 1 until data says otherwise
+            if ax.get_xscale() != "linear":
+                ax.set_xscale("linear")
+            if ax.get_yscale() != "linear":
+                ax.set_yscale("linear")
+            ax.relim()
+            ax.set_xlim(0.0, 1.0, auto=True)
+            ax.set_ylim(0.0, 1.0, auto=True)
+            ax.set_prop_cycle(None)
+        asked = []
+
+        def subplots(*a, **k):
+            asked.append((a, tuple(sorted(k.items(), key=lambda kv: kv[0]))))
+            if asked[-1] != (args, kwargs) or len(asked) > 1:
+                raise _OtherAxes
+            nrows = a[0] if a else k.get("nrows", 1)
+            ncols = a[1] if len(a) > 1 else k.get("ncols", 1)
+            grid = np.empty(len(axes), dtype=object)
+            grid[:] = axes
+            grid = grid.reshape(nrows, ncols)
+            if not k.get("squeeze", True):
+                return grid
+            return grid.item() if grid.size == 1 else grid.squeeze()
+
+        fig.subplots = subplots
+        try:
+            self.draw(self.data, fig)
+        except _OtherAxes:
+            return False
+        finally:
+            del fig.subplots
+        if list(fig.axes) != axes or asked != [(args, kwargs)]:
+            return False
+        for text in fig.texts:
+            if text not in kept_texts:
+                return False
+        if self._laid_out:
+            fig.set_layout_engine("none")  # keep the first drawing's layout
+        return True
+
+    def png(self, fresh: bool = False) -> bytes:
         """The current figure as PNG bytes (deterministic: no time stamp).
 
         Drawn once on an Agg canvas and encoded by Pillow: ``savefig`` would
-        lay the figure out and draw it a second time.
+        lay the figure out and draw it a second time. The live face
+        (``fresh=False``) redraws into the same axes, encodes fast
+        (compression level 1) and keeps the images of the last
+        :attr:`cache_size` settings, so a control moved back costs nothing;
+        ``fresh=True`` draws on new axes laid out anew, compressed harder
+        (the kernel-free face's frames).
         """
+        key = None if fresh else self._key()
+        if key is not None and key in self._png_cache:
+            self._png_cache[key] = self._png_cache.pop(key)  # most recently used last
+            return self._png_cache[key]
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from PIL import Image
 
-        canvas = FigureCanvasAgg(self.figure())
+        if fresh:
+            if self._figure is None:
+                self.figure()
+            else:
+                self._fresh_figure()
+            figure = self._figure
+        else:
+            figure = self.figure()
+        # one canvas for the figure's life: its renderer, and with it matplotlib's
+        # caches of text sizes and parsed math, survive from one image to the next
+        canvas = figure.canvas
+        if not isinstance(canvas, FigureCanvasAgg):
+            canvas = FigureCanvasAgg(figure)
         canvas.draw()
+        if figure.get_layout_engine() is not None:
+            self._laid_out = True
         size = canvas.get_width_height()
         image = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()
-        image.save(buffer, format="png")
-        return buffer.getvalue()
+        image.save(buffer, format="png", compress_level=6 if fresh else 1)
+        data = buffer.getvalue()
+        if key is not None:
+            self._png_cache[key] = data
+            while len(self._png_cache) > self.cache_size:
+                self._png_cache.pop(next(iter(self._png_cache)))
+        return data
+
+    def _key(self):
+        """The current values, hashable (None if one is not)."""
+        try:
+            key = tuple(sorted(self.values.items()))
+            hash(key)
+        except TypeError:
+            return None
+        return key
 
     def alt_text(self) -> str:
         return self.alt(self.data, dict(self.values))
@@ -392,9 +532,13 @@ class Explorer:
             self._syncing = False
 
     def _refresh_image(self) -> None:
-        self._image.value = self.png()
-        self._image.description_tooltip = self.alt_text()
-        self._readout.value = html.escape(self.readout_text())
+        image, tooltip = self.png(), self.alt_text()
+        self._image.value = image
+        # a plain attribute (the image's tooltip trait stops JupyterLab showing the view)
+        self._image.description_tooltip = tooltip
+        readout = html.escape(self.readout_text())
+        if self._readout.value != readout:
+            self._readout.value = readout
 
     # ------------------------------------------------------- kernel-free face
     def fallback_html(self) -> str:
@@ -415,7 +559,7 @@ class Explorer:
                 # the same data (a parameter that does not apply) is drawn and stored once
                 key = _fingerprint(self.data)
                 if key is None or key not in drawn:
-                    frame = base64.b64encode(self.png()).decode("ascii")
+                    frame = base64.b64encode(self.png(fresh=True)).decode("ascii")
                     if frame not in frames:
                         frames.append(frame)
                     if key is not None:

@@ -380,6 +380,9 @@ def playground_explorer(
     max_epochs: int = 100,
     epochs_per_step: int = 5,
     static_activations: Sequence[str] | None = None,
+    inits: Sequence[str] = ("he", "xavier_normal", "lecun", "zeros"),
+    static_inits: Sequence[str] | None = None,
+    per_layer: bool = True,
 ) -> Explorer:
     """Train a small network on a 2-D data set with "step", "train" and "reset" buttons.
 
@@ -389,28 +392,81 @@ def playground_explorer(
     set or the network keeps the number of epochs and trains the new network
     that far. The kernel-free face shows a few epoch counts, for the
     activations ``static_activations`` (default: ReLU and tanh, those of them
-    offered).
+    offered) and the initialisations ``static_inits`` (default: He and zeros,
+    those of them offered).
+
+    With ``per_layer`` (and more than one depth offered) every hidden layer
+    after the first has its own activation control, "same" meaning the first
+    layer's; a layer deeper than the network is ignored. ``inits`` are the
+    weight initialisers offered (names of :mod:`actnet.init`).
     """
+    from actnet.init import INITIALIZERS
+
     epochs = list(range(0, max_epochs + 1, epochs_per_step))
     if len(epochs) < 2:
         raise ValueError(
             f"epochs_per_step ({epochs_per_step}) must be at most max_epochs ({max_epochs})"
         )
+    inits = list(inits)
+    unknown = [i for i in inits if i not in INITIALIZERS]
+    if not inits or unknown:
+        raise ValueError(
+            f"inits must name initialisers among {', '.join(INITIALIZERS)}, got {unknown or inits}"
+        )
+    layers = range(2, max(depths) + 1) if per_layer else range(0)
 
-    def compute(dataset: str, activation: str, width: int, depth: int, epochs: int):
-        return experiments.playground(dataset, activation, width, depth, epochs)
+    def compute(dataset: str, activation: str, width: int, depth: int, epochs: int, **more):
+        chosen = [activation] + [
+            activation if more[f"activation_{k}"] == "same" else more[f"activation_{k}"]
+            for k in range(2, depth + 1)
+            if f"activation_{k}" in more
+        ]
+        chosen += [activation] * (depth - len(chosen))
+        per = chosen[0] if len(set(chosen)) == 1 else tuple(chosen)
+        return experiments.playground(
+            dataset, per, width, depth, epochs, init=more.get("init", "he")
+        )
+
+    def network(values) -> str:
+        names = [values["activation"]] + [
+            values["activation"]
+            if values[f"activation_{k}"] == "same"
+            else values[f"activation_{k}"]
+            for k in layers
+            if k <= values["depth"]
+        ]
+        if len(set(names)) == 1:
+            units = f"{values['width']} {names[0]} units"
+        else:
+            units = f"{values['width']} units ({', '.join(names)}, layer by layer)"
+        return (
+            f"{values['depth']} hidden layers of {units}, "
+            f"{values.get('init', 'he')} initialisation,"
+        )
 
     def alt(run, values) -> str:
         return (
-            f"Decision regions of a network with {values['depth']} hidden layers of "
-            f"{values['width']} {values['activation']} units on the {values['dataset']} data "
-            f"after {values['epochs']} epochs: training accuracy {run.accuracy:.0%}, "
+            f"Decision regions of a network with {network(values)} on the {values['dataset']} "
+            f"data after {values['epochs']} epochs: training accuracy {run.accuracy:.0%}, "
             f"loss {run.loss[-1]:.3f}."
         )
 
     def readout(run, values) -> str:
         return f"Epoch {run.epochs}: loss {run.loss[-1]:.3f}, training accuracy {run.accuracy:.0%}."
 
+    if static_inits is None:
+        static_inits = [i for i in ("he", "zeros") if i in inits] or inits[:1]
+    layer_controls = [
+        Control(
+            f"activation_{k}",
+            ["same", *activations],
+            f"Activation, layer {k}",
+            kind="dropdown",
+            static_values=["same"],
+            format=lambda v: "same as layer 1" if v == "same" else v,
+        )
+        for k in layers
+    ]
     return Explorer(
         "Network playground",
         [
@@ -418,11 +474,20 @@ def playground_explorer(
             Control(
                 "activation",
                 list(activations),
-                "Activation",
+                "Activation, layer 1" if layer_controls else "Activation",
                 kind="dropdown",
                 static_values=list(static_activations)
                 if static_activations is not None
                 else [a for a in ("relu", "tanh") if a in activations] or [activations[0]],
+            ),
+            *layer_controls,
+            Control(
+                "init",
+                inits,
+                "Initialisation",
+                kind="dropdown",
+                default=_preferred("he", inits),
+                static_values=list(static_inits),
             ),
             Control(
                 "width",
