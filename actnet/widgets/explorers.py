@@ -611,8 +611,7 @@ def signal_spread_explorer(
                 list(activations),
                 "Activation",
                 kind="dropdown",
-                static_values=[a for a in ("tanh", "relu") if a in activations]
-                or [activations[0]],
+                static_values=[a for a in ("tanh", "relu") if a in activations] or [activations[0]],
             ),
             Control(
                 "init",
