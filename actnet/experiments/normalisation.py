@@ -1,5 +1,5 @@
-"""Normalisation as a remedy: batch and layer normalisation against saturated sigmoids
-and dead ReLUs at the ReLU chapter's learning rates, and the bias that batch
+"""Chapter 6, normalisation as a remedy: batch and layer normalisation against saturated
+sigmoids and dead ReLUs at the ReLU chapter's learning rates, and the bias that batch
 normalisation makes redundant."""
 
 from __future__ import annotations
