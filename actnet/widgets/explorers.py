@@ -684,6 +684,8 @@ def normalisation_explorer(
                 rates,
                 "Learning rate",
                 default=_preferred(3.0, rates),
+                # two rates in the kernel-free face: each frame trains ten networks
+                static_values=[r for r in (0.3, 3.0) if r in rates] or rates[-1:],
                 format=lambda v: f"{v:g}",
             ),
         ],
