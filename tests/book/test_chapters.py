@@ -96,6 +96,7 @@ CHAPTERS = {
         ),
         glued_at_least=40,
         coding_exercise="code-he",
+        links_glossary=True,
     ),
     "normalisation": Chapter(
         figures=("relu", "sigmoid", "bias"),
@@ -104,6 +105,7 @@ CHAPTERS = {
         cites=("Ioffe and Szegedy", "Ba et al.", "He et al.", "Glorot and Bengio"),
         glued_at_least=30,
         coding_exercise="code-layernorm",
+        links_glossary=True,
     ),
     "variants": Chapter(
         figures=("gallery", "kick", "prelu", "selfnorm", "gelu"),
