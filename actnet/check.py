@@ -1422,22 +1422,36 @@ def _norm_cases(rng: np.random.Generator) -> list[np.ndarray]:
     ]
 
 
-def batchnorm_forward(
-    function: Callable, *, time_limit: float | None = None, raise_on_failure: bool = True
+def _normalisation_forward(
+    function: Callable,
+    layer_class: type,
+    seed: int,
+    mode: str,
+    title: str,
+    hint: str,
+    done: str,
+    time_limit: float | None,
+    raise_on_failure: bool,
 ) -> Result:
-    """Check ``function(x, gamma, beta) -> y``: batch normalisation in training mode,
-    with ``eps = 1e-5``, against :class:`actnet.nn.BatchNorm`."""
-    from actnet.nn import BatchNorm
-
+    """Check ``function(x, gamma, beta[, running_mean, running_var])`` against a forward
+    pass of ``layer_class`` (``mode``: ``"train"``, ``"eval"`` with running averages
+    passed too, or ``"any"`` for a layer without modes) with random ``gamma``, ``beta``."""
     limit = _limit(time_limit)
-    title = "batch normalisation, forward"
-    rng = np.random.default_rng(5)
+    rng = np.random.default_rng(seed)
+    inputs = _norm_cases(rng) + ([] if mode == "train" else [rng.normal(size=(1, 3))])
     cases = []
-    for x in _norm_cases(rng):
-        layer = BatchNorm(x.shape[1])
+    for x in inputs:
+        layer = layer_class(x.shape[1])
         layer.gamma[...] = rng.uniform(0.5, 2.0, x.shape[1])
         layer.beta[...] = rng.normal(size=x.shape[1])
-        cases.append(((x, layer.gamma.copy(), layer.beta.copy()), layer.forward(x)))
+        args = (x, layer.gamma.copy(), layer.beta.copy())
+        if mode == "eval":
+            layer.running_mean[...] = rng.normal(size=x.shape[1])
+            layer.running_var[...] = rng.uniform(0.5, 4.0, x.shape[1])
+            args += (layer.running_mean.copy(), layer.running_var.copy())
+            layer.training = False
+        cases.append((args, layer.forward(x)))
+    names = "x, gamma, beta" + (", running_mean, running_var" if mode == "eval" else "")
 
     def body() -> str:
         _require_callable(function)
@@ -1445,19 +1459,35 @@ def batchnorm_forward(
             function,
             cases,
             limit,
-            lambda args: f"`{_name(function)}(x, gamma, beta)` for x of shape {args[0].shape}",
-            lambda args, got, want: (
-                "Each column (feature) is standardised over the rows (the batch): "
-                "x.mean(axis=0), x.var(axis=0) (the biased variance, dividing by N), "
-                "(x - mean) / sqrt(var + 1e-5), then times gamma plus beta."
-            ),
+            lambda args: f"`{_name(function)}({names})` for x of shape {args[0].shape}",
+            lambda args, got, want: hint,
         )
-        return (
-            f"right on {len(cases)} batches. Every feature of the output has mean beta and "
-            "standard deviation gamma over the batch, whatever the scale of x."
-        )
+        return f"right on {len(cases)} inputs. {done}"
 
     return _guarded(title, body, raise_on_failure)
+
+
+def batchnorm_forward(
+    function: Callable, *, time_limit: float | None = None, raise_on_failure: bool = True
+) -> Result:
+    """Check ``function(x, gamma, beta) -> y``: batch normalisation in training mode,
+    with ``eps = 1e-5``, against :class:`actnet.nn.BatchNorm`."""
+    from actnet.nn import BatchNorm
+
+    return _normalisation_forward(
+        function,
+        BatchNorm,
+        5,
+        "train",
+        "batch normalisation, forward",
+        "Each column (feature) is standardised over the rows (the batch): x.mean(axis=0), "
+        "x.var(axis=0) (the biased variance, dividing by N), (x - mean) / sqrt(var + 1e-5), "
+        "then times gamma plus beta.",
+        "Every feature of the output has mean beta and standard deviation gamma over the "
+        "batch, whatever the scale of x.",
+        time_limit,
+        raise_on_failure,
+    )
 
 
 def batchnorm_backward(
@@ -1479,6 +1509,20 @@ def batchnorm_backward(
         layer.forward(x)
         cases.append(((x, layer.gamma.copy(), upstream), layer.backward(upstream)))
 
+    def hint(args, got, want) -> str:
+        x, gamma, upstream = args
+        naive = np.allclose(got, gamma * upstream / np.sqrt(x.var(axis=0) + 1e-5))
+        return (
+            "The mean and variance depend on every example, so dx_i has three terms: with "
+            "g = gamma * upstream and xhat the standardised x, dx = (N g - g.sum(0) - xhat * "
+            "(g * xhat).sum(0)) / (N sqrt(var + eps))."
+        ) + (
+            " Yours is gamma * upstream / sqrt(var + eps): the batch statistics' own terms "
+            "are missing."
+            if naive
+            else ""
+        )
+
     def body() -> str:
         _require_callable(function)
         _same_array(
@@ -1486,20 +1530,9 @@ def batchnorm_backward(
             cases,
             limit,
             lambda args: f"`{_name(function)}(x, gamma, upstream)` for x of shape {args[0].shape}",
-            lambda args, got, want: (
-                "The mean and variance depend on every example, so dx_i has three terms: "
-                "with g = gamma * upstream and xhat the standardised x, "
-                "dx = (N g - g.sum(0) - xhat * (g * xhat).sum(0)) / (N sqrt(var + eps))."
-                + (
-                    " Yours is gamma * upstream / sqrt(var + eps): the batch statistics' own "
-                    "terms are missing."
-                    if np.allclose(got, args[1] * args[2] / np.sqrt(args[0].var(axis=0) + 1e-5))
-                    else ""
-                )
-            ),
+            hint,
             atol=1e-9,
         )
-        x, gamma, upstream = cases[0][0]
         sums = np.abs(cases[0][1].sum(axis=0)).max()
         return (
             f"right on {len(cases)} batches. Summed over the batch, dx is {sums:.1e} in every "
@@ -1516,34 +1549,19 @@ def layernorm_forward(
     against :class:`actnet.nn.LayerNorm`."""
     from actnet.nn import LayerNorm
 
-    limit = _limit(time_limit)
-    title = "layer normalisation, forward"
-    rng = np.random.default_rng(7)
-    cases = []
-    for x in [*_norm_cases(rng), rng.normal(size=(1, 6))]:
-        layer = LayerNorm(x.shape[1])
-        layer.gamma[...] = rng.uniform(0.5, 2.0, x.shape[1])
-        layer.beta[...] = rng.normal(size=x.shape[1])
-        cases.append(((x, layer.gamma.copy(), layer.beta.copy()), layer.forward(x)))
-
-    def body() -> str:
-        _require_callable(function)
-        _same_array(
-            function,
-            cases,
-            limit,
-            lambda args: f"`{_name(function)}(x, gamma, beta)` for x of shape {args[0].shape}",
-            lambda args, got, want: (
-                "Layer normalisation standardises each row (one example over its features): "
-                "mean and variance over axis=1 with keepdims=True, not over the batch."
-            ),
-        )
-        return (
-            f"right on {len(cases)} inputs, one example alone included: layer normalisation "
-            "needs no batch, so it computes the same in training and in prediction."
-        )
-
-    return _guarded(title, body, raise_on_failure)
+    return _normalisation_forward(
+        function,
+        LayerNorm,
+        7,
+        "any",
+        "layer normalisation, forward",
+        "Layer normalisation standardises each row (one example over its features): mean "
+        "and variance over axis=1 with keepdims=True, not over the batch.",
+        "One example alone included: layer normalisation needs no batch, so it computes "
+        "the same in training and in prediction.",
+        time_limit,
+        raise_on_failure,
+    )
 
 
 def batchnorm_eval(
@@ -1553,39 +1571,16 @@ def batchnorm_eval(
     normalisation in eval mode (``eps = 1e-5``), against :class:`actnet.nn.BatchNorm`."""
     from actnet.nn import BatchNorm
 
-    limit = _limit(time_limit)
-    title = "batch normalisation, eval mode"
-    rng = np.random.default_rng(8)
-    cases = []
-    for x in [*_norm_cases(rng), rng.normal(size=(1, 3))]:
-        layer = BatchNorm(x.shape[1])
-        layer.gamma[...] = rng.uniform(0.5, 2.0, x.shape[1])
-        layer.beta[...] = rng.normal(size=x.shape[1])
-        layer.running_mean[...] = rng.normal(size=x.shape[1])
-        layer.running_var[...] = rng.uniform(0.5, 4.0, x.shape[1])
-        args = (x, layer.gamma.copy(), layer.beta.copy())
-        args += (layer.running_mean.copy(), layer.running_var.copy())
-        layer.training = False
-        cases.append((args, layer.forward(x)))
-
-    def body() -> str:
-        _require_callable(function)
-        _same_array(
-            function,
-            cases,
-            limit,
-            lambda args: (
-                f"`{_name(function)}(x, gamma, beta, running_mean, running_var)` for x of "
-                f"shape {args[0].shape}"
-            ),
-            lambda args, got, want: (
-                "In eval mode the running averages replace the batch's own statistics: "
-                "(x - running_mean) / sqrt(running_var + 1e-5), times gamma plus beta."
-            ),
-        )
-        return (
-            f"right on {len(cases)} inputs, a single example included: with the running "
-            "averages, an example's prediction does not depend on the others in its batch."
-        )
-
-    return _guarded(title, body, raise_on_failure)
+    return _normalisation_forward(
+        function,
+        BatchNorm,
+        8,
+        "eval",
+        "batch normalisation, eval mode",
+        "In eval mode the running averages replace the batch's own statistics: "
+        "(x - running_mean) / sqrt(running_var + 1e-5), times gamma plus beta.",
+        "A single example included: with the running averages, an example's prediction "
+        "does not depend on the others in its batch.",
+        time_limit,
+        raise_on_failure,
+    )
