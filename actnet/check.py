@@ -84,11 +84,18 @@ __all__ = [
     "CheckFailed",
     "Result",
     "activation",
+    "batchnorm_backward",
+    "batchnorm_eval",
+    "batchnorm_forward",
     "chain_product",
     "dead_unit_gradient",
     "derivative",
+    "distinct_units",
+    "init_std",
     "kill_relu",
+    "layernorm_forward",
     "linear_collapse",
+    "lsuv_scale",
     "maxout",
     "maxout_forward",
     "own_activation",
@@ -1240,3 +1247,340 @@ def report_card(
         )
 
     return _guarded(title, body, raise_on_failure)
+
+
+# ------------------------------------------------------ initialisation, normalisation
+def _same_array(
+    function: Callable,
+    cases: Sequence[tuple[tuple, Any]],
+    limit: float,
+    call_text_of: Callable[[tuple], str],
+    hint_of: Callable[[tuple, np.ndarray, np.ndarray], str],
+    rtol: float = 1e-7,
+    atol: float = 1e-10,
+) -> None:
+    """Call ``function(*args)`` for each ``(args, expected)``; a :class:`_Failure` at the
+    first answer that changes its inputs, has the wrong shape, or differs."""
+    for args, expected in cases:
+        expected = np.asarray(expected, dtype=np.float64)
+        call_text = call_text_of(args)
+        copies = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+        answer = _returned(function, copies, {}, limit, call_text)
+        for before, after in zip(args, answer.args, strict=True):
+            if isinstance(before, np.ndarray) and _first_change(before, after) is not None:
+                raise _Failure(f"`{_name(function)}` changed its input in place: use a copy.")
+        got = _numeric_array(answer.value, call_text)
+        if got.shape != expected.shape:
+            raise _Failure(
+                f"{call_text} returned shape {got.shape}; expected shape {expected.shape}."
+            )
+        if not np.allclose(got, expected, rtol=rtol, atol=atol, equal_nan=True):
+            worst = int(np.argmax(np.abs(got - expected).ravel()))
+            raise _Failure(
+                f"{call_text}: expected {_fmt(expected.ravel()[worst])}, got "
+                f"{_fmt(got.ravel()[worst])} (element {worst}). "
+                f"{hint_of(args, got, expected)}"
+            )
+
+
+_INIT_RULES = {
+    "xavier_normal": (
+        "Xavier (Glorot) standard deviation",
+        lambda n_in, n_out: math.sqrt(2.0 / (n_in + n_out)),
+        "tanh",
+        "Glorot and Bengio average the two conditions: Var(W) = 2 / (n_in + n_out).",
+    ),
+    "he": (
+        "He standard deviation",
+        lambda n_in, n_out: math.sqrt(2.0 / n_in),
+        "relu",
+        "ReLU keeps half of the second moment, so Var(W) = 2 / n_in makes up for it.",
+    ),
+}
+
+
+def init_std(
+    function: Callable,
+    rule: str,
+    *,
+    time_limit: float | None = None,
+    raise_on_failure: bool = True,
+) -> Result:
+    """Check ``function(n_in, n_out) -> std``: the standard deviation of the normal
+    initial weights of ``rule`` (``"xavier_normal"`` or ``"he"``); then send a signal
+    through 30 layers of 100 units drawn with it."""
+    from actnet.experiments import signal_spread
+
+    if rule not in _INIT_RULES:
+        raise ValueError(f"rule must be one of {sorted(_INIT_RULES)}, got {rule!r}")
+    limit = _limit(time_limit)
+    title, reference, activation, hint = _INIT_RULES[rule]
+
+    def body() -> str:
+        _require_callable(function)
+        for n_in, n_out in ((100, 100), (2, 32), (784, 10), (1, 1)):
+            call_text = f"`{_name(function)}({n_in}, {n_out})`"
+            value = _returned(function, (n_in, n_out), {}, limit, call_text).value
+            got = _numeric_array(value, call_text)
+            want = reference(n_in, n_out)
+            if got.size != 1:
+                raise _Failure(f"{call_text} returned {got.size} numbers; return one number.")
+            std = float(got.ravel()[0])
+            if not math.isclose(std, want, rel_tol=1e-9):
+                variance = math.isclose(std, want**2, rel_tol=1e-9)
+                extra = " That is the variance: return its square root." if variance else ""
+                raise _Failure(
+                    f"{call_text}: expected {_fmt(want)}, got {_fmt(std)}.{extra} {hint}"
+                )
+        r = signal_spread(30, "normal", activation, init_scale=reference(100, 100))
+        ratio = float(np.median(r.forward_ratio()))
+        return (
+            f"right for 4 layer shapes. Through 30 {activation} layers of 100 units with this "
+            f"standard deviation, Var(z) at the last layer is {ratio:.2g} times that at the "
+            "first (median over 5 seeds)."
+        )
+
+    return _guarded(title, body, raise_on_failure)
+
+
+def lsuv_scale(
+    function: Callable, *, time_limit: float | None = None, raise_on_failure: bool = True
+) -> Result:
+    """Check ``function(z) -> s``: the number by which LSUV divides a layer's weights so
+    that its weighted sums ``z`` (examples x units, one batch) get variance 1."""
+    limit = _limit(time_limit)
+    title = "LSUV's rescaling factor"
+    rng = np.random.default_rng(3)
+    batches = [rng.normal(0.0, s, size=(200, 50)) for s in (0.1, 1.0, 7.0)]
+    batches.append(rng.normal(2.0, 3.0, size=(64, 8)))
+    cases = [((z,), np.std(z)) for z in batches]
+
+    def body() -> str:
+        _require_callable(function)
+        _same_array(
+            function,
+            cases,
+            limit,
+            lambda args: f"`{_name(function)}(z)` for z of shape {args[0].shape}",
+            lambda args, got, want: (
+                "Dividing z by s must leave it with variance 1 over all its entries: s is the "
+                "standard deviation of z (np.std over every example and unit), not the variance."
+            ),
+            rtol=1e-9,
+        )
+        z = batches[-1]
+        return (
+            f"right on {len(cases)} batches: divided by s, the weighted sums of shape "
+            f"{z.shape} have variance {np.var(z / np.std(z)):.3g}; LSUV repeats this layer "
+            "after layer, from the input up."
+        )
+
+    return _guarded(title, body, raise_on_failure)
+
+
+def distinct_units(
+    function: Callable, *, time_limit: float | None = None, raise_on_failure: bool = True
+) -> Result:
+    """Check ``function(W, b) -> count``: how many different units a dense layer has
+    (unit ``j`` is column ``W[:, j]`` with bias ``b[j]``)."""
+    limit = _limit(time_limit)
+    title = "distinct units of a layer"
+
+    def body() -> str:
+        _require_callable(function)
+        rng = np.random.default_rng(4)
+        same = np.full((3, 5), 0.5), np.zeros(5)
+        mixed = np.repeat(rng.normal(size=(4, 2)), [3, 1], axis=1), np.zeros(4)
+        bias_differs = np.ones((2, 3)), np.array([0.0, 1.0, 0.0])
+        random = rng.normal(size=(2, 16)), rng.normal(size=16)
+        layers = [(same, 1), (mixed, 2), (bias_differs, 2), (random, 16)]
+        for (W, b), want in layers:
+            call_text = f"`{_name(function)}(W, b)` with W of shape {W.shape}"
+            answer = _returned(function, (W.copy(), b.copy()), {}, limit, call_text)
+            got = _numeric_array(answer.value, call_text)
+            if got.size != 1 or float(got.ravel()[0]) != want:
+                raise _Failure(
+                    f"{call_text}: expected {want} different units, got {_short(answer.value)}. "
+                    "A unit is a column of W together with its bias; two units are the same "
+                    "if all of these numbers are equal (np.unique(..., axis=0) on the rows of "
+                    "np.vstack([W, b]).T)."
+                )
+        return (
+            f"right on {len(layers)} layers. Started with every weight equal, a layer of 16 "
+            "units keeps 1 distinct unit however long it trains."
+        )
+
+    return _guarded(title, body, raise_on_failure)
+
+
+def _norm_cases(rng: np.random.Generator) -> list[np.ndarray]:
+    return [
+        rng.normal(size=(8, 3)),
+        rng.normal(5.0, 10.0, size=(32, 4)),
+        np.array([[1.0, 10.0], [3.0, 30.0]]),
+        np.vstack([np.zeros(2), np.ones(2), np.full(2, 2.0)]),
+    ]
+
+
+def _normalisation_forward(
+    function: Callable,
+    layer_class: type,
+    seed: int,
+    mode: str,
+    title: str,
+    hint: str,
+    done: str,
+    time_limit: float | None,
+    raise_on_failure: bool,
+) -> Result:
+    """Check ``function(x, gamma, beta[, running_mean, running_var])`` against a forward
+    pass of ``layer_class`` (``mode``: ``"train"``, ``"eval"`` with running averages
+    passed too, or ``"any"`` for a layer without modes) with random ``gamma``, ``beta``."""
+    limit = _limit(time_limit)
+    rng = np.random.default_rng(seed)
+    inputs = _norm_cases(rng) + ([] if mode == "train" else [rng.normal(size=(1, 3))])
+    cases = []
+    for x in inputs:
+        layer = layer_class(x.shape[1])
+        layer.gamma[...] = rng.uniform(0.5, 2.0, x.shape[1])
+        layer.beta[...] = rng.normal(size=x.shape[1])
+        args = (x, layer.gamma.copy(), layer.beta.copy())
+        if mode == "eval":
+            layer.running_mean[...] = rng.normal(size=x.shape[1])
+            layer.running_var[...] = rng.uniform(0.5, 4.0, x.shape[1])
+            args += (layer.running_mean.copy(), layer.running_var.copy())
+            layer.training = False
+        cases.append((args, layer.forward(x)))
+    names = "x, gamma, beta" + (", running_mean, running_var" if mode == "eval" else "")
+
+    def body() -> str:
+        _require_callable(function)
+        _same_array(
+            function,
+            cases,
+            limit,
+            lambda args: f"`{_name(function)}({names})` for x of shape {args[0].shape}",
+            lambda args, got, want: hint,
+        )
+        return f"right on {len(cases)} inputs. {done}"
+
+    return _guarded(title, body, raise_on_failure)
+
+
+def batchnorm_forward(
+    function: Callable, *, time_limit: float | None = None, raise_on_failure: bool = True
+) -> Result:
+    """Check ``function(x, gamma, beta) -> y``: batch normalisation in training mode,
+    with ``eps = 1e-5``, against :class:`actnet.nn.BatchNorm`."""
+    from actnet.nn import BatchNorm
+
+    return _normalisation_forward(
+        function,
+        BatchNorm,
+        5,
+        "train",
+        "batch normalisation, forward",
+        "Each column (feature) is standardised over the rows (the batch): x.mean(axis=0), "
+        "x.var(axis=0) (the biased variance, dividing by N), (x - mean) / sqrt(var + 1e-5), "
+        "then times gamma plus beta.",
+        "Every feature of the output has mean beta and standard deviation gamma over the "
+        "batch, whatever the scale of x.",
+        time_limit,
+        raise_on_failure,
+    )
+
+
+def batchnorm_backward(
+    function: Callable, *, time_limit: float | None = None, raise_on_failure: bool = True
+) -> Result:
+    """Check ``function(x, gamma, upstream) -> dx``: the gradient of the loss with respect
+    to the input of batch normalisation in training mode (``eps = 1e-5``), given
+    ``upstream = dL/dy``, against :class:`actnet.nn.BatchNorm`."""
+    from actnet.nn import BatchNorm
+
+    limit = _limit(time_limit)
+    title = "batch normalisation, backward"
+    rng = np.random.default_rng(6)
+    cases = []
+    for x in _norm_cases(rng):
+        layer = BatchNorm(x.shape[1])
+        layer.gamma[...] = rng.uniform(0.5, 2.0, x.shape[1])
+        upstream = rng.normal(size=x.shape)
+        layer.forward(x)
+        cases.append(((x, layer.gamma.copy(), upstream), layer.backward(upstream)))
+
+    def hint(args, got, want) -> str:
+        x, gamma, upstream = args
+        naive = np.allclose(got, gamma * upstream / np.sqrt(x.var(axis=0) + 1e-5))
+        return (
+            "The mean and variance depend on every example, so dx_i has three terms: with "
+            "g = gamma * upstream and xhat the standardised x, dx = (N g - g.sum(0) - xhat * "
+            "(g * xhat).sum(0)) / (N sqrt(var + eps))."
+        ) + (
+            " Yours is gamma * upstream / sqrt(var + eps): the batch statistics' own terms "
+            "are missing."
+            if naive
+            else ""
+        )
+
+    def body() -> str:
+        _require_callable(function)
+        _same_array(
+            function,
+            cases,
+            limit,
+            lambda args: f"`{_name(function)}(x, gamma, upstream)` for x of shape {args[0].shape}",
+            hint,
+            atol=1e-9,
+        )
+        sums = np.abs(cases[0][1].sum(axis=0)).max()
+        return (
+            f"right on {len(cases)} batches. Summed over the batch, dx is {sums:.1e} in every "
+            "column: a bias added just before batch normalisation gets no gradient."
+        )
+
+    return _guarded(title, body, raise_on_failure)
+
+
+def layernorm_forward(
+    function: Callable, *, time_limit: float | None = None, raise_on_failure: bool = True
+) -> Result:
+    """Check ``function(x, gamma, beta) -> y``: layer normalisation (``eps = 1e-5``)
+    against :class:`actnet.nn.LayerNorm`."""
+    from actnet.nn import LayerNorm
+
+    return _normalisation_forward(
+        function,
+        LayerNorm,
+        7,
+        "any",
+        "layer normalisation, forward",
+        "Layer normalisation standardises each row (one example over its features): mean "
+        "and variance over axis=1 with keepdims=True, not over the batch.",
+        "One example alone included: layer normalisation needs no batch, so it computes "
+        "the same in training and in prediction.",
+        time_limit,
+        raise_on_failure,
+    )
+
+
+def batchnorm_eval(
+    function: Callable, *, time_limit: float | None = None, raise_on_failure: bool = True
+) -> Result:
+    """Check ``function(x, gamma, beta, running_mean, running_var) -> y``: batch
+    normalisation in eval mode (``eps = 1e-5``), against :class:`actnet.nn.BatchNorm`."""
+    from actnet.nn import BatchNorm
+
+    return _normalisation_forward(
+        function,
+        BatchNorm,
+        8,
+        "eval",
+        "batch normalisation, eval mode",
+        "In eval mode the running averages replace the batch's own statistics: "
+        "(x - running_mean) / sqrt(running_var + 1e-5), times gamma plus beta.",
+        "A single example included: with the running averages, an example's prediction "
+        "does not depend on the others in its batch.",
+        time_limit,
+        raise_on_failure,
+    )

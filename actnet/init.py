@@ -211,7 +211,7 @@ def lsuv(net: Any, X: Any, tolerance: float = 0.1, max_iterations: int = 10) -> 
     Layer by layer from the input, each :class:`~actnet.nn.Dense` layer's
     weights are divided by the standard deviation of its outputs
     :math:`z = xW + b` on the batch ``X``, until
-    :math:`|\mathrm{Var}(z) - 1| < 	ext{tolerance}` (at most ``max_iterations``
+    :math:`|\mathrm{Var}(z) - 1| < \text{tolerance}` (at most ``max_iterations``
     times; one division is enough for a layer whose bias is 0, as the output
     is linear in ``W``). The paper starts from orthonormal weights
     (``init="orthogonal"``); any initialisation works. Returns ``net``.

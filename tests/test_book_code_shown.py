@@ -10,7 +10,18 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = ["glance", "nonlinearity", "sigmoid", "tanh", "relu", "variants", "maxout", "choosing"]
+CHAPTERS = [
+    "glance",
+    "nonlinearity",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "initialisation",
+    "normalisation",
+    "variants",
+    "maxout",
+    "choosing",
+]
 # what only the machinery needs: quoting numbers, test markers, installing on Colab
 PLUMBING = ("glue(", "NBVAL", "myst_nb", "%pip", "google.colab", "%matplotlib")
 

@@ -657,3 +657,52 @@ print(check.activation(lambda x: np.ones(10**9), "relu", raise_on_failure=False)
     assert run.returncode == 0, run.stderr
     passed, message = run.stdout.splitlines()
     assert passed == "True" and "raised MemoryError" in message
+
+
+# ------------------------------------------------------ initialisation, normalisation
+def test_init_std_accepts_glorot_and_he_and_spots_a_variance():
+    assert check.init_std(lambda n_in, n_out: np.sqrt(2 / (n_in + n_out)), "xavier_normal")
+    assert check.init_std(lambda n_in, n_out: np.sqrt(2 / n_in), "he")
+    message = failed(check.init_std(lambda n_in, n_out: 2 / n_in, "he", raise_on_failure=False))
+    assert "That is the variance" in message
+    with pytest.raises(ValueError, match="rule must be one of"):
+        check.init_std(lambda a, b: 1.0, "lecun")
+
+
+def test_lsuv_scale_wants_the_standard_deviation():
+    assert check.lsuv_scale(lambda z: z.std())
+    assert "not the variance" in failed(check.lsuv_scale(np.var, raise_on_failure=False))
+
+
+def test_distinct_units_counts_a_unit_with_its_bias():
+    assert check.distinct_units(lambda W, b: len(np.unique(np.vstack([W, b]).T, axis=0)))
+    without_bias = check.distinct_units(
+        lambda W, b: len(np.unique(W.T, axis=0)), raise_on_failure=False
+    )
+    assert "together with its bias" in failed(without_bias)
+
+
+def _standardised(x, axis):
+    return (x - x.mean(axis, keepdims=True)) / np.sqrt(x.var(axis, keepdims=True) + 1e-5)
+
+
+def test_the_normalisation_checks_accept_the_formulas_and_tell_the_axes_apart():
+    assert check.batchnorm_forward(lambda x, g, b: g * _standardised(x, 0) + b)
+    assert check.layernorm_forward(lambda x, g, b: g * _standardised(x, 1) + b)
+    wrong_axis = check.layernorm_forward(
+        lambda x, g, b: g * _standardised(x, 0) + b, raise_on_failure=False
+    )
+    assert "each row" in failed(wrong_axis)
+    assert check.batchnorm_eval(lambda x, g, b, m, v: g * (x - m) / np.sqrt(v + 1e-5) + b)
+
+
+def test_batchnorm_backward_accepts_the_three_terms_and_names_the_missing_ones():
+    def backward(x, gamma, upstream):
+        n, xhat, g = x.shape[0], _standardised(x, 0), gamma * upstream
+        return (n * g - g.sum(0) - xhat * (g * xhat).sum(0)) / (n * np.sqrt(x.var(0) + 1e-5))
+
+    assert check.batchnorm_backward(backward)
+    naive = check.batchnorm_backward(
+        lambda x, g, up: g * up / np.sqrt(x.var(0) + 1e-5), raise_on_failure=False
+    )
+    assert "the batch statistics' own terms are missing" in failed(naive)

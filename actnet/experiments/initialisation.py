@@ -1,5 +1,5 @@
-"""Initialisation, measured: the symmetry of a constant start, and how the size of the
-signal forward and of the gradient backward depends on the initial weights."""
+"""Chapter 5, initialisation, measured: the symmetry of a constant start, and how the
+size of the signal forward and of the gradient backward depends on the initial weights."""
 
 from __future__ import annotations
 

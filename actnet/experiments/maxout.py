@@ -1,4 +1,4 @@
-"""Chapter 6, maxout's three facts, measured on real layers: what it contains, what it can
+"""Chapter 8, maxout's three facts, measured on real layers: what it contains, what it can
 fit, what it costs.
 
 * A two-piece maxout layer contains ReLU and leaky ReLU exactly (Goodfellow et al., 2013).

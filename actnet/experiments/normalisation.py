@@ -1,5 +1,5 @@
-"""Normalisation as a remedy: batch and layer normalisation against saturated sigmoids
-and dead ReLUs at the ReLU chapter's learning rates, and the bias that batch
+"""Chapter 6, normalisation as a remedy: batch and layer normalisation against saturated
+sigmoids and dead ReLUs at the ReLU chapter's learning rates, and the bias that batch
 normalisation makes redundant."""
 
 from __future__ import annotations
@@ -105,8 +105,10 @@ def _saturated(
 class NormalisationRemedy:
     """Dead and saturated hidden units after training, with and without normalisation.
 
-    Every array has shape ``(norms, learning rates, seeds)``; a run marked in
-    ``diverged`` has no meaningful dead or saturated fraction.
+    Every array has shape ``(norms, learning rates, seeds)``. A run marked in
+    ``diverged`` has NaN for its dead and saturated fractions, final loss and
+    accuracy: what is left of a network that diverged says nothing about the
+    activation or the normalisation.
     """
 
     activation: str
@@ -115,13 +117,14 @@ class NormalisationRemedy:
     seeds: tuple[int, ...]
     epochs: int
     dead_fraction: np.ndarray
-    """Hidden units that output 0 on every training example (in eval mode)."""
+    """Hidden units that output 0 on every training example (in eval mode); NaN if diverged."""
     saturated_fraction: np.ndarray
-    """Hidden outputs within 0.01 of the activation's bounds (NaN for an unbounded one)."""
+    """Hidden outputs within 0.01 of the activation's bounds (NaN for an unbounded one,
+    or if diverged)."""
     final_loss: np.ndarray
-    """Training loss after the last epoch."""
+    """Training loss after the last epoch; NaN if diverged."""
     accuracy: np.ndarray
-    """Training accuracy after the last epoch, in eval mode."""
+    """Training accuracy after the last epoch, in eval mode; NaN if diverged."""
     diverged: np.ndarray
     """The run diverged (see :func:`~actnet.experiments.initialisation.run_diverged`)."""
     saturated_at_init: np.ndarray
@@ -210,16 +213,17 @@ def normalisation_remedy(
                     at_init[i, k] = _saturated(net, X, bounds, training=True)
                 history = net.fit(X, y, loss="bce", lr=lr, epochs=epochs, batch_size=16, seed=seed)
                 diverged[i, j, k] = run_diverged(history, net)
+                if diverged[i, j, k]:
+                    continue  # reported as diverged: its measures stay NaN
                 loss[i, j, k] = history.loss[-1]
                 hidden = _hidden_outputs(net, X)
                 units = sum(o.shape[1] for o in hidden)
                 dead[i, j, k] = sum(dead_fraction(o) * o.shape[1] for o in hidden) / units
                 if bounded:
                     saturated[i, j, k] = np.mean([saturated_fraction(o, bounds) for o in hidden])
-                if not diverged[i, j, k]:
-                    net.eval()
-                    accuracy[i, j, k] = np.mean(net.predict_labels(X) == y)
-                    net.train()
+                net.eval()
+                accuracy[i, j, k] = np.mean(net.predict_labels(X) == y)
+                net.train()
     return NormalisationRemedy(
         activation=act.name,
         norms=norms,

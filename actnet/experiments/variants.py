@@ -1,4 +1,4 @@
-"""Chapter 5, the ReLU variants, measured: a kicked unit that recovers, PReLU's learned
+"""Chapter 7, the ReLU variants, measured: a kicked unit that recovers, PReLU's learned
 slopes, zero-centredness, smoothness, dead units, self-normalisation (SELU), GELU's
 tanh approximation, softplus's distance to ReLU, and the variants side by side."""
 

@@ -6,9 +6,11 @@ from actnet.widgets.explorers import (
     bias_kick_explorer,
     dying_relu_explorer,
     maxout_explorer,
+    normalisation_explorer,
     playground_explorer,
     report_card_explorer,
     saturation_explorer,
+    signal_spread_explorer,
     vanishing_gradients_explorer,
     zigzag_explorer,
 )
@@ -20,9 +22,11 @@ __all__ = [
     "bias_kick_explorer",
     "dying_relu_explorer",
     "maxout_explorer",
+    "normalisation_explorer",
     "playground_explorer",
     "report_card_explorer",
     "saturation_explorer",
+    "signal_spread_explorer",
     "vanishing_gradients_explorer",
     "zigzag_explorer",
 ]

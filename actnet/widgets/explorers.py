@@ -22,9 +22,11 @@ __all__ = [
     "bias_kick_explorer",
     "dying_relu_explorer",
     "maxout_explorer",
+    "normalisation_explorer",
     "playground_explorer",
     "report_card_explorer",
     "saturation_explorer",
+    "signal_spread_explorer",
     "vanishing_gradients_explorer",
     "zigzag_explorer",
 ]
@@ -601,4 +603,161 @@ def report_card_explorer(
         alt,
         figsize=(4.4, 4.6),
         dpi=_DPI,
+    )
+
+
+# ------------------------------------------------------------- initialisation
+INITIALISATIONS = {
+    "small": ("normal", 0.01),
+    "xavier_normal": ("xavier_normal", None),
+    "he": ("he", None),
+    "lecun": ("lecun", None),
+    "large": ("normal", 1.0),
+}
+"""The signal-spread explorer's initialisations: name -> (initializer, scale)."""
+
+_INIT_LABELS = {
+    "small": "N(0, 0.01²)",
+    "xavier_normal": "Xavier (Glorot)",
+    "he": "He",
+    "lecun": "LeCun",
+    "large": "N(0, 1)",
+}
+
+
+def _ratio_text(ratios) -> str:
+    finite = ratios[np.isfinite(ratios)]
+    if finite.size < ratios.size:
+        return "beyond the floating-point range"
+    return f"{np.median(finite):.1e}"
+
+
+def signal_spread_explorer(
+    depths: Sequence[int] = (5, 10, 20, 30, 50),
+    inits: Sequence[str] = ("small", "xavier_normal", "he", "lecun", "large"),
+    activations: Sequence[str] = ("tanh", "sigmoid", "relu", "selu"),
+) -> Explorer:
+    """Choose the depth, the initial weights and the activation of a deep network of
+    100 units a layer; watch the signal and the gradient layer by layer at initialisation.
+
+    Each frame is :func:`actnet.experiments.signal_spread` over five seeds
+    (median and range); the initialisations are those of :data:`INITIALISATIONS`.
+    """
+    unknown = [i for i in inits if i not in INITIALISATIONS]
+    if unknown:
+        raise ValueError(f"unknown initialisation {unknown}; choose from {list(INITIALISATIONS)}")
+    for name in activations:
+        get(name)
+
+    def compute(activation: str, init: str, depth: int):
+        name, scale = INITIALISATIONS[init]
+        return experiments.signal_spread(depth, name, activation, init_scale=scale)
+
+    def summary(result, values) -> str:
+        return (
+            f"Var(z) at the last layer over the first: {_ratio_text(result.forward_ratio())}; "
+            f"gradient variance at the first layer over the last: "
+            f"{_ratio_text(result.backward_ratio())} (medians over {len(result.seeds)} seeds)"
+        )
+
+    def alt(result, values) -> str:
+        return (
+            f"Three log-scale panels over {values['depth']} layers of {result.width} "
+            f"{result.activation} units with {_INIT_LABELS[values['init']]} weights: the "
+            f"variance of the weighted sums, of the back-propagated gradient and of the "
+            f"weight gradients, layer by layer. {summary(result, values)}."
+        )
+
+    return Explorer(
+        "The signal through the layers",
+        [
+            Control(
+                "activation",
+                list(activations),
+                "Activation",
+                kind="dropdown",
+                static_values=[a for a in ("tanh", "relu") if a in activations] or [activations[0]],
+            ),
+            Control(
+                "init",
+                list(inits),
+                "Initial weights",
+                kind="dropdown",
+                default=_preferred("xavier_normal", inits),
+                static_values=[i for i in ("small", "xavier_normal", "he", "large") if i in inits]
+                or [inits[0]],
+                format=lambda v: _INIT_LABELS[v],
+            ),
+            Control(
+                "depth",
+                list(depths),
+                "Hidden layers",
+                default=_preferred(20, depths),
+                # one depth in the kernel-free face: each frame shows every layer already
+                static_values=[30 if 30 in depths else depths[-1]],
+            ),
+        ],
+        compute,
+        _draw(plots.signal_spread),
+        alt,
+        figsize=(8.0, 2.8),
+        dpi=_DPI,
+        readout=lambda result, values: summary(result, values) + ".",
+    )
+
+
+# -------------------------------------------------------------- normalisation
+def normalisation_explorer(
+    learning_rates: Sequence[float] = (0.1, 0.3, 1.0, 3.0),
+    activations: Sequence[str] = ("relu", "sigmoid"),
+    seeds: Sequence[int] = (0, 1, 2, 3, 4),
+) -> Explorer:
+    """Train the ReLU chapter's network at a chosen learning rate with and without
+    batch normalisation; compare dead units (ReLU) or saturated outputs (sigmoid).
+
+    Each frame is :func:`actnet.experiments.normalisation_remedy` at one learning
+    rate over ``seeds``; a run that diverged is drawn as a cross, never as a value.
+    """
+    rates = [float(r) for r in learning_rates]
+    for name in activations:
+        get(name)
+
+    def compute(activation: str, learning_rate: float):
+        return experiments.normalisation_remedy(
+            activation, ("none", "batch"), learning_rates=(learning_rate,), seeds=seeds
+        )
+
+    def summary(result, values) -> str:
+        measure = "dead_fraction" if result.activation == "relu" else "saturated_fraction"
+        what = "dead units" if measure == "dead_fraction" else "saturated outputs"
+        cells = result.table(measure, digits=2).rows
+        return "; ".join(f"{row[0]}: {row[1]}" for row in cells) + f" ({what}, median [range])"
+
+    def alt(result, values) -> str:
+        return (
+            f"{result.activation} network trained at learning rate {values['learning_rate']:g} "
+            f"without and with batch normalisation, {len(result.seeds)} seeds: "
+            f"{summary(result, values)}; the right panel shows the final losses."
+        )
+
+    return Explorer(
+        "Learning rate, with and without batch normalisation",
+        [
+            Control("activation", list(activations), "Activation", kind="dropdown"),
+            Control(
+                "learning_rate",
+                rates,
+                "Learning rate",
+                default=_preferred(3.0, rates),
+                # two rates in the kernel-free face: each frame trains ten networks
+                static_values=[r for r in (0.3, 3.0) if r in rates] or rates[-1:],
+                format=lambda v: f"{v:g}",
+            ),
+        ],
+        compute,
+        _draw(plots.normalisation_remedy),
+        alt,
+        figsize=(7.0, 2.8),
+        dpi=_DPI,
+        readout=lambda result, values: summary(result, values) + ".",
     )
