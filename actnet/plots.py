@@ -931,6 +931,7 @@ __all__ += [
     "multi_label_vs_multi_class",
     "softmax_gradient",
     "softmax_overflow",
+    "softmax_probabilities",
     "softmax_temperature",
     "two_class_softmax",
 ]
@@ -1046,6 +1047,29 @@ def softmax_temperature(result, fig=None):
     right.set_xscale("log")
     _labels(right, "temperature $T$", "entropy (nats)", "From certain to uniform")
     right.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def softmax_probabilities(result, fig=None):
+    """The logits and their softmax at the first temperature of ``result``, as bars."""
+    fig = _figure(fig, (4.6, 3.0))
+    logits_ax, ax = fig.subplots(1, 2)
+    classes = np.arange(result.logits.size)
+    colours = [_colour(c) for c in classes]
+    names = [f"{c + 1}" for c in classes]
+    logits_ax.axhline(0.0, color=_REFERENCE, lw=0.8)
+    logits_ax.bar(classes, result.logits, color=colours)
+    logits_ax.set_xticks(classes, names)
+    _labels(logits_ax, "class", "logit $z$", "Logits")
+    t, p = result.temperatures[0], result.probabilities[0]
+    ax.axhline(1.0 / result.logits.size, color=_REFERENCE, lw=1, ls="--", label="uniform")
+    ax.bar(classes, p, color=colours)
+    for c in classes:
+        ax.annotate(f"{p[c]:.2f}", (c, p[c]), ha="center", va="bottom", fontsize=9)
+    ax.set_xticks(classes, names)
+    ax.set_ylim(0, 1.12)
+    _labels(ax, "class", "probability", f"softmax$(z / T)$, $T$ = {t:g}")
+    ax.legend(fontsize=8, frameon=False, loc="upper right")
     return fig
 
 

@@ -9,6 +9,7 @@ from actnet.widgets.explorers import (
     playground_explorer,
     report_card_explorer,
     saturation_explorer,
+    softmax_temperature_explorer,
     vanishing_gradients_explorer,
     zigzag_explorer,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "playground_explorer",
     "report_card_explorer",
     "saturation_explorer",
+    "softmax_temperature_explorer",
     "vanishing_gradients_explorer",
     "zigzag_explorer",
 ]
