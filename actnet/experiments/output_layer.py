@@ -1,7 +1,7 @@
-r"""The output layer, measured: softmax with cross-entropy and its gradient :math:`p - y`,
-the sigmoid as a two-class softmax, the overflow that the shift by the largest logit
-avoids, the softmax's temperature, and one label per example (softmax) against several
-(a sigmoid per class)."""
+r"""Chapter 7, the output layer, measured: softmax with cross-entropy and its gradient
+:math:`p - y`, the sigmoid as a two-class softmax, the overflow that the shift by the
+largest logit avoids, the softmax's temperature, and one label per example (softmax)
+against several (a sigmoid per class)."""
 
 from __future__ import annotations
 
