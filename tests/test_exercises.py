@@ -1,7 +1,7 @@
 """The exercise notebooks: nbgrader-shaped, their student editions current, solution-free,
 failing kindly, and their instructor editions passing every check.
 
-Each edition's seven notebooks run in one kernel (reset between notebooks) to keep
+Each edition's notebooks, one per chapter, run in one kernel (reset between notebooks) to keep
 the file quick; nbval runs each source notebook in a kernel of its own.
 """
 
@@ -22,7 +22,17 @@ from actnet.assign import SOLUTION_MARKERS, edition, write_editions
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "book" / "exercises"
 STUDENT = EXERCISES / "student"
-STEMS = ["nonlinearity", "sigmoid", "tanh", "relu", "variants", "maxout", "choosing"]
+STEMS = [
+    "nonlinearity",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "variants",
+    "maxout",
+    "output_layer",
+    "choosing",
+    "modern",
+]
 
 
 def source(stem):
@@ -254,7 +264,7 @@ def nbgrader_command(course, *args):
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    """An nbgrader course holding the seven exercise notebooks as assignment ps1, released
+    """An nbgrader course holding the exercise notebooks as assignment ps1, released
     with its gradebook."""
     course = tmp_path_factory.mktemp("course")
     (course / "nbgrader_config.py").write_text(
