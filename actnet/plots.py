@@ -1076,8 +1076,11 @@ def softmax_probabilities(result, fig=None):
 def multi_label_vs_multi_class(result, fig=None):
     """Exact matches per data set and output (one dot per seed), and the probability sums
     of the first seed's networks on the overlapping discs."""
-    fig = _figure(fig, (11.0, 3.6))
-    bars, *maps = fig.subplots(1, 3, width_ratios=[1.3, 1, 1])
+    # two rows, so that the figure stays narrow enough to read on a phone
+    fig = _figure(fig, (6.4, 6.6))
+    grid = fig.add_gridspec(2, 2)
+    bars = fig.add_subplot(grid[0, :])
+    maps = [fig.add_subplot(grid[1, i]) for i in range(2)]
     d_discs = result.datasets.index("overlapping_discs")
     width = 0.38
     for h, head in enumerate(result.heads):
@@ -1115,8 +1118,14 @@ def multi_label_vs_multi_class(result, fig=None):
 def glu_comparison(result, fig=None):
     """Training loss per epoch on each data set: the median over the seeds, and the range."""
     n = len(result.datasets)
-    fig = _figure(fig, (3.6 * n, 3.4))
-    axes = np.atleast_1d(fig.subplots(1, n, squeeze=False)[0])
+    # at most two panels a row, so that the figure stays narrow enough for a phone
+    columns = min(n, 2)
+    rows = -(-n // columns)
+    fig = _figure(fig, (4.0 * columns, 3.2 * rows))
+    grid = fig.subplots(rows, columns, squeeze=False).ravel()
+    for ax in grid[n:]:
+        ax.set_visible(False)
+    axes = grid[:n]
     epochs = np.arange(result.loss_curves.shape[-1])
     styles = ("-", "--", "-.", ":")
     for d, (ax, dataset) in enumerate(zip(axes, result.datasets)):
@@ -1169,8 +1178,13 @@ def glu_widths(result, fig=None):
 def mobile_activations(result, fig=None):
     """Each hard activation over its smooth one, and the operations per element of both."""
     n = len(result.hard)
-    fig = _figure(fig, (3.3 * (n + 1), 3.2))
-    axes = fig.subplots(1, n + 1)
+    # at most two panels a row, so that the figure stays narrow enough for a phone
+    rows = -(-(n + 1) // 2)
+    fig = _figure(fig, (7.0, 3.0 * rows))
+    grid = fig.subplots(rows, 2, squeeze=False).ravel()
+    for ax in grid[n + 1 :]:
+        ax.set_visible(False)
+    axes = grid[: n + 1]
     for i, ax in enumerate(axes[:n]):
         ax.axhline(0.0, color=_REFERENCE, lw=0.8)
         ax.plot(
