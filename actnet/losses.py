@@ -155,17 +155,43 @@ class SoftmaxCrossEntropy(Loss):
         \frac{\partial L}{\partial z_{ic}} = \frac1n\big(\operatorname{softmax}(z_i)_c - y_{ic}\big)
 
     Uses ``log softmax = z - logsumexp(z)``, which never overflows. The network
-    turns integer labels into one-hot rows before calling it.
+    turns integer labels into one-hot rows before calling it. Each row of ``y`` is a
+    distribution over the classes (in [0, 1], summing to 1): otherwise the gradient
+    :math:`p - y` no longer sums to 0 over a row and the loss has no minimum, so such
+    targets are refused with a ValueError.
 
     >>> z = np.array([[0.0, 0.0]]); y = np.array([[1.0, 0.0]])
     >>> round(SoftmaxCrossEntropy().value(z, y), 6)
     0.693147
+    >>> SoftmaxCrossEntropy().value(z, np.array([[1.0, 1.0]]))
+    Traceback (most recent call last):
+    ...
+    ValueError: y: each row must be a distribution over the 2 classes (in [0, 1], summing to 1); row 0 is [1.0, 1.0], which sums to 2
     """
 
     name = "softmax_cross_entropy"
     classification = True
 
+    @staticmethod
+    def _check_targets(output: np.ndarray, y: np.ndarray) -> None:
+        if np.shape(y) != np.shape(output) or np.ndim(y) != 2:
+            raise ValueError(
+                f"y must have the logits' shape (n, classes) = {np.shape(output)}, one row per "
+                f"example; got shape {np.shape(y)} (one-hot rows, not integer labels)"
+            )
+        sums = y.sum(axis=1)
+        bad = np.flatnonzero(
+            (y < 0).any(axis=1) | (y > 1).any(axis=1) | ~(np.abs(sums - 1) <= 1e-6)
+        )
+        if bad.size:
+            i = int(bad[0])
+            raise ValueError(
+                f"y: each row must be a distribution over the {y.shape[1]} classes (in [0, 1], "
+                f"summing to 1); row {i} is {y[i].tolist()}, which sums to {sums[i]:g}"
+            )
+
     def value(self, output, y):
+        self._check_targets(output, y)
         shifted = output - output.max(axis=1, keepdims=True)
         log_softmax = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         return float(-np.sum(y * log_softmax) / output.shape[0])
@@ -173,10 +199,11 @@ class SoftmaxCrossEntropy(Loss):
     def grad(self, output, y):
         return self.grad_from_probabilities(softmax(output), y)
 
-    @staticmethod
-    def grad_from_probabilities(p: np.ndarray, y: np.ndarray) -> np.ndarray:
+    @classmethod
+    def grad_from_probabilities(cls, p: np.ndarray, y: np.ndarray) -> np.ndarray:
         r"""The gradient with respect to the logits from :math:`p = \operatorname{softmax}(z)`:
         :math:`(p - y)/n`. A network with a softmax output has ``p`` already."""
+        cls._check_targets(p, y)
         return (p - y) / p.shape[0]
 
 

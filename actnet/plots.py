@@ -948,6 +948,7 @@ __all__ += [
     "multi_label_vs_multi_class",
     "softmax_gradient",
     "softmax_overflow",
+    "softmax_probabilities",
     "softmax_temperature",
     "two_class_softmax",
 ]
@@ -1066,11 +1067,37 @@ def softmax_temperature(result, fig=None):
     return fig
 
 
+def softmax_probabilities(result, fig=None):
+    """The logits and their softmax at the first temperature of ``result``, as bars."""
+    fig = _figure(fig, (4.6, 3.0))
+    logits_ax, ax = fig.subplots(1, 2)
+    classes = np.arange(result.logits.size)
+    colours = [_colour(c) for c in classes]
+    names = [f"{c + 1}" for c in classes]
+    logits_ax.axhline(0.0, color=_REFERENCE, lw=0.8)
+    logits_ax.bar(classes, result.logits, color=colours)
+    logits_ax.set_xticks(classes, names)
+    _labels(logits_ax, "class", "logit $z$", "Logits")
+    t, p = result.temperatures[0], result.probabilities[0]
+    ax.axhline(1.0 / result.logits.size, color=_REFERENCE, lw=1, ls="--", label="uniform")
+    ax.bar(classes, p, color=colours)
+    for c in classes:
+        ax.annotate(f"{p[c]:.2f}", (c, p[c]), ha="center", va="bottom", fontsize=9)
+    ax.set_xticks(classes, names)
+    ax.set_ylim(0, 1.12)
+    _labels(ax, "class", "probability", f"softmax$(z / T)$, $T$ = {t:g}")
+    ax.legend(fontsize=8, frameon=False, loc="upper right")
+    return fig
+
+
 def multi_label_vs_multi_class(result, fig=None):
     """Exact matches per data set and output (one dot per seed), and the probability sums
     of the first seed's networks on the overlapping discs."""
-    fig = _figure(fig, (11.0, 3.6))
-    bars, *maps = fig.subplots(1, 3, width_ratios=[1.3, 1, 1])
+    # two rows, so that the figure stays narrow enough to read on a phone
+    fig = _figure(fig, (6.4, 6.6))
+    grid = fig.add_gridspec(2, 2)
+    bars = fig.add_subplot(grid[0, :])
+    maps = [fig.add_subplot(grid[1, i]) for i in range(2)]
     d_discs = result.datasets.index("overlapping_discs")
     width = 0.38
     for h, head in enumerate(result.heads):
@@ -1108,8 +1135,14 @@ def multi_label_vs_multi_class(result, fig=None):
 def glu_comparison(result, fig=None):
     """Training loss per epoch on each data set: the median over the seeds, and the range."""
     n = len(result.datasets)
-    fig = _figure(fig, (3.6 * n, 3.4))
-    axes = np.atleast_1d(fig.subplots(1, n, squeeze=False)[0])
+    # at most two panels a row, so that the figure stays narrow enough for a phone
+    columns = min(n, 2)
+    rows = -(-n // columns)
+    fig = _figure(fig, (4.0 * columns, 3.2 * rows))
+    grid = fig.subplots(rows, columns, squeeze=False).ravel()
+    for ax in grid[n:]:
+        ax.set_visible(False)
+    axes = grid[:n]
     epochs = np.arange(result.loss_curves.shape[-1])
     styles = ("-", "--", "-.", ":")
     for d, (ax, dataset) in enumerate(zip(axes, result.datasets)):
@@ -1162,8 +1195,13 @@ def glu_widths(result, fig=None):
 def mobile_activations(result, fig=None):
     """Each hard activation over its smooth one, and the operations per element of both."""
     n = len(result.hard)
-    fig = _figure(fig, (3.3 * (n + 1), 3.2))
-    axes = fig.subplots(1, n + 1)
+    # at most two panels a row, so that the figure stays narrow enough for a phone
+    rows = -(-(n + 1) // 2)
+    fig = _figure(fig, (7.0, 3.0 * rows))
+    grid = fig.subplots(rows, 2, squeeze=False).ravel()
+    for ax in grid[n + 1 :]:
+        ax.set_visible(False)
+    axes = grid[: n + 1]
     for i, ax in enumerate(axes[:n]):
         ax.axhline(0.0, color=_REFERENCE, lw=0.8)
         ax.plot(

@@ -706,3 +706,63 @@ def test_batchnorm_backward_accepts_the_three_terms_and_names_the_missing_ones()
         lambda x, g, up: g * up / np.sqrt(x.var(0) + 1e-5), raise_on_failure=False
     )
     assert "the batch statistics' own terms are missing" in failed(naive)
+def _stable_softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def test_softmax_accepts_the_shifted_formula_and_explains_the_overflow_of_the_naive_one():
+    assert check.softmax(_stable_softmax).passed
+    assert check.softmax(actnet.losses.softmax).passed
+    naive = check.softmax(
+        lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True), raise_on_failure=False
+    )
+    message = failed(naive)
+    assert "should be 0.665241, got nan (row 0 of z is [1000.0, 999.0, 998.0])" in message
+    assert "subtract each row's largest logit first" in message
+
+
+def test_softmax_at_a_temperature_divides_the_logits_and_wants_the_row_shape():
+    assert check.softmax(lambda z, t: _stable_softmax(z / t), temperature=0.5).passed
+    message = failed(
+        check.softmax(lambda z, t: _stable_softmax(z * t), temperature=0.5, raise_on_failure=False)
+    )
+    assert "Divide the logits by the temperature" in message
+    message = failed(
+        check.softmax(
+            lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum(), raise_on_failure=False
+        )
+    )
+    assert message  # a softmax over the whole batch is wrong on the first batch
+    message = failed(check.softmax(lambda z: _stable_softmax(z)[:, 0], raise_on_failure=False))
+    assert "returned shape (5,); one value per example and class is shape (5, 3)" in message
+    with pytest.raises(ValueError, match="temperature"):
+        check.softmax(_stable_softmax, temperature=0.0)
+
+
+def test_log_softmax_refuses_the_log_of_probabilities_that_underflowed():
+    def log_softmax(z):
+        m = z.max(axis=1, keepdims=True)
+        return z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+
+    assert check.log_softmax(log_softmax).passed
+    message = failed(
+        check.log_softmax(lambda z: np.log(_stable_softmax(z)), raise_on_failure=False)
+    )
+    assert "should be -1600, got -inf" in message and "log-sum-exp" in message
+
+
+def test_cross_entropy_gradient_is_p_minus_y_over_n():
+    loss = actnet.losses.SoftmaxCrossEntropy()
+    assert check.cross_entropy_gradient(loss.grad).passed
+    assert check.cross_entropy_gradient(lambda z, y: (_stable_softmax(z) - y) / len(z)).passed
+    message = failed(
+        check.cross_entropy_gradient(lambda z, y: _stable_softmax(z) - y, raise_on_failure=False)
+    )
+    assert "(p - y) / n" in message
+    message = failed(
+        check.cross_entropy_gradient(
+            lambda z, y: (y - _stable_softmax(z)) / len(z), raise_on_failure=False
+        )
+    )
+    assert "should be" in message

@@ -1,7 +1,7 @@
 """The exercise notebooks: nbgrader-shaped, their student editions current, solution-free,
 failing kindly, and their instructor editions passing every check.
 
-Each edition's notebooks run in one kernel (reset between notebooks) to keep
+Each edition's notebooks, one per chapter, run in one kernel (reset between notebooks) to keep
 the file quick; nbval runs each source notebook in a kernel of its own.
 """
 
@@ -31,7 +31,9 @@ STEMS = [
     "normalisation",
     "variants",
     "maxout",
+    "output_layer",
     "choosing",
+    "modern",
 ]
 
 

@@ -107,3 +107,40 @@ def test_softmax_and_its_cross_entropy_stay_finite_and_silent_at_huge_logits(siz
     np.testing.assert_array_equal(layer_output, p)
     # the first row is wrong by 2 size (its logit -size against size), the others by log 3, log 2
     assert value == pytest.approx((2 * size + math.log(3.0) + math.log(2.0)) / 3)
+
+
+@pytest.mark.parametrize(
+    ("y", "row", "sums_to"),
+    [
+        ([[1.0, 0.0, 0.0], [1.0, 1.0, 0.0]], 1, "2"),  # two classes marked
+        ([[0.0, 0.0, 0.0], [0.0, 1.0, 0.0]], 0, "0"),  # none marked
+        ([[0.2, 0.3, 0.4], [0.0, 0.0, 1.0]], 0, "0.9"),  # probabilities that miss 1
+        ([[1.5, -0.5, 0.0], [0.0, 0.0, 1.0]], 0, "1"),  # sums to 1, but not probabilities
+        ([[np.nan, 0.0, 1.0], [0.0, 0.0, 1.0]], 0, "nan"),
+    ],
+)
+def test_the_categorical_loss_refuses_targets_whose_rows_are_not_distributions(y, row, sums_to):
+    z = np.zeros((2, 3))
+    y = np.array(y)
+    loss = SoftmaxCrossEntropy()
+    pattern = rf"y: each row must be a distribution over the 3 classes .* row {row} is .* sums to {sums_to}$"
+    for call in (loss.value, loss.grad, loss.grad_from_probabilities):
+        with pytest.raises(ValueError, match=pattern):
+            call(z, y)
+
+
+def test_the_categorical_loss_refuses_integer_labels_and_a_wrong_number_of_classes():
+    loss = SoftmaxCrossEntropy()
+    with pytest.raises(
+        ValueError, match=r"y must have the logits' shape .* \(2, 3\).* got shape \(2,\)"
+    ):
+        loss.value(np.zeros((2, 3)), np.array([0.0, 2.0]))
+    with pytest.raises(ValueError, match=r"got shape \(2, 2\)"):
+        loss.grad(np.zeros((2, 3)), np.eye(2))
+
+
+def test_soft_targets_that_sum_to_one_are_accepted():
+    y = np.array([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]])
+    z = np.log(np.array([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]]))
+    # the gradient vanishes where the prediction is the target
+    np.testing.assert_allclose(SoftmaxCrossEntropy().grad(z, y), 0.0, atol=1e-16)

@@ -1,4 +1,4 @@
-"""Chapter 9, choosing an activation: every property the course discusses measured on one
+"""Chapter 10, choosing an activation: every property the course discusses measured on one
 report card, the course's summary table, why gates are sigmoids, and a new
 activation's card beside the others."""
 

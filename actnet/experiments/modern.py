@@ -1,8 +1,8 @@
-r"""The activations of today's networks, measured: gated linear units (GLU, ReGLU, GEGLU,
-SwiGLU) against plain ReLU and GELU networks at equal parameter counts, the hidden-width
-rule that makes the counts equal, and the piecewise-linear activations of mobile networks
-(hard sigmoid, hard swish, ReLU6): what they cost and how far they are from the smooth
-functions they replace."""
+r"""Chapter 11, the activations of today's networks, measured: gated linear units (GLU,
+ReGLU, GEGLU, SwiGLU) against plain ReLU and GELU networks at equal parameter counts,
+the hidden-width rule that makes the counts equal, and the piecewise-linear activations
+of mobile networks (hard sigmoid, hard swish, ReLU6): what they cost and how far they
+are from the smooth functions they replace."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from actnet.widgets.explorers import (
     report_card_explorer,
     saturation_explorer,
     signal_spread_explorer,
+    softmax_temperature_explorer,
     vanishing_gradients_explorer,
     zigzag_explorer,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "report_card_explorer",
     "saturation_explorer",
     "signal_spread_explorer",
+    "softmax_temperature_explorer",
     "vanishing_gradients_explorer",
     "zigzag_explorer",
 ]

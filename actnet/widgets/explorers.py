@@ -27,6 +27,7 @@ __all__ = [
     "report_card_explorer",
     "saturation_explorer",
     "signal_spread_explorer",
+    "softmax_temperature_explorer",
     "vanishing_gradients_explorer",
     "zigzag_explorer",
 ]
@@ -760,4 +761,54 @@ def normalisation_explorer(
         figsize=(7.0, 2.8),
         dpi=_DPI,
         readout=lambda result, values: summary(result, values) + ".",
+# ---------------------------------------------------------- softmax temperature
+TEMPERATURES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
+"""The softmax explorer's temperature slider."""
+
+LOGIT_PRESETS = ((2.0, 1.0, 0.1), (3.0, 0.0, -3.0), (1.0, 1.0, 0.0), (0.5, 0.4, 0.3))
+"""The softmax explorer's sets of logits: a clear winner, spread, a tie, nearly equal."""
+
+
+def softmax_temperature_explorer(
+    logits: Sequence[Sequence[float]] = LOGIT_PRESETS,
+    temperatures: Sequence[float] = TEMPERATURES,
+) -> Explorer:
+    """Pick logits and a temperature and see the softmax's probabilities."""
+    presets = [tuple(float(v) for v in z) for z in logits]
+
+    def compute(logits: tuple[float, ...], temperature: float):
+        return experiments.softmax_temperature(logits, temperatures=[temperature])
+
+    def alt(result, values) -> str:
+        p = ", ".join(f"{v:.2f}" for v in result.probabilities[0])
+        z = ", ".join(f"{v:g}" for v in result.logits)
+        return (
+            f"Bars of the logits {z} and of their softmax at temperature "
+            f"{result.temperatures[0]:g}: probabilities {p}, entropy "
+            f"{result.entropy[0]:.2f} of at most {result.max_entropy:.2f} nats."
+        )
+
+    return Explorer(
+        "Softmax temperature",
+        [
+            Control(
+                "logits",
+                presets,
+                "Logits",
+                kind="dropdown",
+                format=lambda z: ", ".join(f"{v:g}" for v in z),
+            ),
+            Control(
+                "temperature",
+                list(temperatures),
+                "Temperature T",
+                default=_preferred(1.0, temperatures),
+                format=lambda t: f"{t:g}",
+            ),
+        ],
+        compute,
+        _draw(plots.softmax_probabilities),
+        alt,
+        figsize=(4.6, 3.0),
+        dpi=_DPI,
     )
