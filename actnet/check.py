@@ -96,8 +96,8 @@ __all__ = [
     "kill_relu",
     "layernorm_forward",
     "linear_collapse",
-    "lsuv_scale",
     "log_softmax",
+    "lsuv_scale",
     "maxout",
     "maxout_forward",
     "own_activation",
@@ -1488,98 +1488,6 @@ def batchnorm_forward(
         "then times gamma plus beta.",
         "Every feature of the output has mean beta and standard deviation gamma over the "
         "batch, whatever the scale of x.",
-# ------------------------------------------------------------ the output layer
-def _logit_batches() -> list[np.ndarray]:
-    """Batches of logits ``(n, C)``: ordinary, shifted far up and down, a tie, one row."""
-    rng = np.random.default_rng(7)
-    ordinary = 2.0 * rng.standard_normal((5, 3))
-    return [
-        ordinary,
-        np.array([[1000.0, 999.0, 998.0], [-1000.0, -1001.0, -1002.0]]),
-        np.array([[0.0, 0.0, 0.0, 0.0], [800.0, -800.0, 0.0, 5.0]]),
-        rng.standard_normal((1, 2)),
-    ]
-
-
-def _rowwise(
-    function: Any,
-    title: str,
-    extra: tuple,
-    extra_text: str,
-    reference: Callable[[np.ndarray], np.ndarray],
-    hint: str,
-    time_limit: Any,
-    raise_on_failure: bool,
-    targets: bool = False,
-) -> Result:
-    """Check ``function(z, *extra)`` (or ``function(z, y)`` with one-hot ``y`` if
-    ``targets``) against ``reference`` on every batch of :func:`_logit_batches`."""
-    limit = _limit(time_limit)
-    found: list[str] = []
-
-    def body() -> str:
-        _require_callable(function)
-        for z in _logit_batches():
-            y = np.eye(z.shape[1])[np.arange(z.shape[0]) % z.shape[1]]
-            args = (z.copy(), y.copy()) if targets else (z.copy(), *extra)
-            shown = "(z, y)" if targets else f"(z{extra_text})"
-            call_text = f"`{_name(function)}{shown}` for logits z of shape {z.shape}"
-            expected = reference(z, y) if targets else reference(z)
-            answer = _returned(function, args, {}, limit, call_text)
-            found.extend(answer.warnings)
-            if _first_change(z, answer.args[0]) is not None:
-                raise _Failure(f"`{_name(function)}` changed z in place: work on a copy.")
-            got = _numeric_array(answer.value, call_text)
-            if got.shape != z.shape:
-                raise _Failure(
-                    f"{call_text} returned shape {got.shape}; one value per example and "
-                    f"class is shape {z.shape}. Sum or take the maximum over axis=1 with "
-                    "keepdims=True, so that a row's result lines up with the row."
-                )
-            good = np.isclose(got, expected, rtol=1e-9, atol=1e-12)
-            if not good.all():
-                i = np.unravel_index(int(np.argmin(good)), got.shape)
-                raise _Failure(
-                    f"{call_text}: entry {tuple(int(j) for j in i)} should be "
-                    f"{_fmt(expected[i])}, got {_fmt(got[i])} (row {i[0]} of z is "
-                    f"{z[i[0]].tolist()}). " + hint
-                )
-        return "right on 4 batches of logits, from ordinary ones to +-1000."
-
-    return _guarded(title, body, raise_on_failure, found)
-
-
-_SHIFT_HINT = (
-    "Large logits overflow e^z (above 709.78) and very negative ones underflow to 0: "
-    "subtract each row's largest logit first, which changes nothing in exact arithmetic."
-)
-
-
-def softmax(
-    function: Callable,
-    *,
-    temperature: float | None = None,
-    time_limit: float | None = None,
-    raise_on_failure: bool = True,
-) -> Result:
-    """Check ``function(z)``, the softmax of each row of the logits ``z`` (shape ``(n, C)``),
-    or ``function(z, temperature)``, the softmax of ``z / temperature``, against
-    :func:`actnet.losses.softmax`, on logits as large as 1000 in size.
-    """
-    from actnet.losses import softmax as reference
-
-    if temperature is None:
-        return _rowwise(
-            function, "softmax", (), "", reference, _SHIFT_HINT, time_limit, raise_on_failure
-        )
-    t = positive_number("temperature", temperature)
-    return _rowwise(
-        function,
-        f"softmax at temperature {t:g}",
-        (t,),
-        f", {t:g}",
-        lambda z: reference(z / t),
-        "Divide the logits by the temperature, then take the softmax. " + _SHIFT_HINT,
         time_limit,
         raise_on_failure,
     )
@@ -1678,6 +1586,106 @@ def batchnorm_eval(
         "does not depend on the others in its batch.",
         time_limit,
         raise_on_failure,
+    )
+
+
+# ------------------------------------------------------------ the output layer
+def _logit_batches() -> list[np.ndarray]:
+    """Batches of logits ``(n, C)``: ordinary, shifted far up and down, a tie, one row."""
+    rng = np.random.default_rng(7)
+    ordinary = 2.0 * rng.standard_normal((5, 3))
+    return [
+        ordinary,
+        np.array([[1000.0, 999.0, 998.0], [-1000.0, -1001.0, -1002.0]]),
+        np.array([[0.0, 0.0, 0.0, 0.0], [800.0, -800.0, 0.0, 5.0]]),
+        rng.standard_normal((1, 2)),
+    ]
+
+
+def _rowwise(
+    function: Any,
+    title: str,
+    extra: tuple,
+    extra_text: str,
+    reference: Callable[[np.ndarray], np.ndarray],
+    hint: str,
+    time_limit: Any,
+    raise_on_failure: bool,
+    targets: bool = False,
+) -> Result:
+    """Check ``function(z, *extra)`` (or ``function(z, y)`` with one-hot ``y`` if
+    ``targets``) against ``reference`` on every batch of :func:`_logit_batches`."""
+    limit = _limit(time_limit)
+    found: list[str] = []
+
+    def body() -> str:
+        _require_callable(function)
+        for z in _logit_batches():
+            y = np.eye(z.shape[1])[np.arange(z.shape[0]) % z.shape[1]]
+            args = (z.copy(), y.copy()) if targets else (z.copy(), *extra)
+            shown = "(z, y)" if targets else f"(z{extra_text})"
+            call_text = f"`{_name(function)}{shown}` for logits z of shape {z.shape}"
+            expected = reference(z, y) if targets else reference(z)
+            answer = _returned(function, args, {}, limit, call_text)
+            found.extend(answer.warnings)
+            if _first_change(z, answer.args[0]) is not None:
+                raise _Failure(f"`{_name(function)}` changed z in place: work on a copy.")
+            got = _numeric_array(answer.value, call_text)
+            if got.shape != z.shape:
+                raise _Failure(
+                    f"{call_text} returned shape {got.shape}; one value per example and "
+                    f"class is shape {z.shape}. Sum or take the maximum over axis=1 with "
+                    "keepdims=True, so that a row's result lines up with the row."
+                )
+            good = np.isclose(got, expected, rtol=1e-9, atol=1e-12)
+            if not good.all():
+                i = np.unravel_index(int(np.argmin(good)), got.shape)
+                raise _Failure(
+                    f"{call_text}: entry {tuple(int(j) for j in i)} should be "
+                    f"{_fmt(expected[i])}, got {_fmt(got[i])} (row {i[0]} of z is "
+                    f"{z[i[0]].tolist()}). " + hint
+                )
+        return "right on 4 batches of logits, from ordinary ones to +-1000."
+
+    return _guarded(title, body, raise_on_failure, found)
+
+
+_SHIFT_HINT = (
+    "Large logits overflow e^z (above 709.78) and very negative ones underflow to 0: "
+    "subtract each row's largest logit first, which changes nothing in exact arithmetic."
+)
+
+
+def softmax(
+    function: Callable,
+    *,
+    temperature: float | None = None,
+    time_limit: float | None = None,
+    raise_on_failure: bool = True,
+) -> Result:
+    """Check ``function(z)``, the softmax of each row of the logits ``z`` (shape ``(n, C)``),
+    or ``function(z, temperature)``, the softmax of ``z / temperature``, against
+    :func:`actnet.losses.softmax`, on logits as large as 1000 in size.
+    """
+    from actnet.losses import softmax as reference
+
+    if temperature is None:
+        return _rowwise(
+            function, "softmax", (), "", reference, _SHIFT_HINT, time_limit, raise_on_failure
+        )
+    t = positive_number("temperature", temperature)
+    return _rowwise(
+        function,
+        f"softmax at temperature {t:g}",
+        (t,),
+        f", {t:g}",
+        lambda z: reference(z / t),
+        "Divide the logits by the temperature, then take the softmax. " + _SHIFT_HINT,
+        time_limit,
+        raise_on_failure,
+    )
+
+
 def log_softmax(
     function: Callable, *, time_limit: float | None = None, raise_on_failure: bool = True
 ) -> Result:

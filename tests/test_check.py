@@ -706,6 +706,8 @@ def test_batchnorm_backward_accepts_the_three_terms_and_names_the_missing_ones()
         lambda x, g, up: g * up / np.sqrt(x.var(0) + 1e-5), raise_on_failure=False
     )
     assert "the batch statistics' own terms are missing" in failed(naive)
+
+
 def _stable_softmax(z):
     e = np.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)

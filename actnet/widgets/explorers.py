@@ -26,8 +26,8 @@ __all__ = [
     "playground_explorer",
     "report_card_explorer",
     "saturation_explorer",
-    "signal_spread_explorer",
     "softmax_temperature_explorer",
+    "signal_spread_explorer",
     "vanishing_gradients_explorer",
     "zigzag_explorer",
 ]
@@ -761,6 +761,9 @@ def normalisation_explorer(
         figsize=(7.0, 2.8),
         dpi=_DPI,
         readout=lambda result, values: summary(result, values) + ".",
+    )
+
+
 # ---------------------------------------------------------- softmax temperature
 TEMPERATURES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 """The softmax explorer's temperature slider."""
