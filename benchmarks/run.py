@@ -242,8 +242,9 @@ def numpy_expressions(dtype) -> dict[str, tuple[Callable, Callable]]:
         ),
         "hard_swish": (
             lambda x: x * np.clip(x + 3.0, 0.0, 6.0) / 6.0,
-            lambda x: np.clip(x + 3.0, 0.0, 6.0) / 6.0
-            + x * ((x > -3) & (x < 3)).astype(dtype) / 6.0,
+            lambda x: (
+                np.clip(x + 3.0, 0.0, 6.0) / 6.0 + x * ((x > -3) & (x < 3)).astype(dtype) / 6.0
+            ),
         ),
     }
 

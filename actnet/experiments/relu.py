@@ -6,7 +6,6 @@ too large."""
 from __future__ import annotations
 
 import math
-
 from collections import OrderedDict
 from dataclasses import dataclass
 

@@ -189,7 +189,9 @@ class TunedRace:
     def speedup(self, slow: str, fast: str) -> float:
         """Median epochs of ``slow`` over those of ``fast``, each at its best rate (a lower
         bound when ``slow`` did not reach the target in most runs)."""
-        return float(np.nanmedian(self.epochs(slow).values) / np.nanmedian(self.epochs(fast).values))
+        return float(
+            np.nanmedian(self.epochs(slow).values) / np.nanmedian(self.epochs(fast).values)
+        )
 
 
 def tuned_race(
@@ -227,6 +229,7 @@ def tuned_race(
     rates = np.asarray([positive_number("learning_rates", r) for r in learning_rates])
     epochs = np.full((len(names), rates.size, len(seeds)), max_epochs + 1, dtype=int)
     diverged = np.zeros(epochs.shape, dtype=bool)
+
     def run(act, lr: float, seed: int, limit: int) -> tuple[int, bool]:
         """Epochs to the target (``max_epochs + 1`` if not within ``limit``), diverged."""
         net = MLP([2, 16, 16, 1], activation=act, output="sigmoid", init="xavier_normal", seed=seed)

@@ -134,7 +134,19 @@ _MATH = """article => ({
     untypeset: [...article.querySelectorAll('.math')]
         .filter(e => !e.querySelector('mjx-container')).map(e => e.textContent),
     errors: [...article.querySelectorAll('mjx-merror')].map(e => e.getAttribute('data-mjx-error')),
-    raw: (article.innerText.match(/\\$\\$|\\\\\\(|\\\\\\[|\\\\begin\\{/g) || []).length,
+    // LaTeX left as text in the prose; a code listing (an activation's source, whose
+    // docstring holds its formula in LaTeX) is meant to show it as written
+    raw: (() => {
+        const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+        let text = '';
+        while (walker.nextNode()) {
+            const parent = walker.currentNode.parentElement;
+            if (parent.closest('pre, code, script, style, mjx-container')) continue;
+            if (!parent.checkVisibility()) continue;
+            text += walker.currentNode.textContent;
+        }
+        return (text.match(/\\$\\$|\\\\\\(|\\\\\\[|\\\\begin\\{/g) || []).length;
+    })(),
 })"""
 
 _FIT = """article => {
