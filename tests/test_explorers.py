@@ -284,3 +284,12 @@ def test_normalisation_explorer_reports_diverged_runs_and_fewer_dead_units_with_
     none, batch = r.dead_fraction[:, 0]
     assert np.nanmax(batch) < np.nanmin(none)
     _check_fallback(ex, 1)
+
+
+def test_activation_explorer_offers_a_parameter_only_when_an_activation_takes_it():
+    ex = widgets.activation_explorer(names=["sigmoid", "silu", "relu6"], selected=("silu",))
+    assert [c.name for c in ex.controls] == ["names", "beta"]  # no activation here has α
+    ex = widgets.activation_explorer(names=["relu", "gelu"], selected=("relu",))
+    assert [c.name for c in ex.controls] == ["names"]
+    ex = widgets.activation_explorer(names=["elu", "softplus"], selected=("elu",))
+    assert [c.name for c in ex.controls] == ["names", "alpha", "beta"]

@@ -103,7 +103,7 @@ def activation_explorer(
     # more than the others
     experiments.activation_curves(names, x=np.zeros(1))
 
-    def compute(names: tuple[str, ...], alpha, beta: float):
+    def compute(names: tuple[str, ...], alpha="own", beta: float = 1.0):
         return experiments.activation_curves(
             names, alpha=None if alpha == "own" else alpha, beta=beta
         )
@@ -123,6 +123,28 @@ def activation_explorer(
             for a, v, g in zip(curves.activations, curves.values, curves.derivatives)
         )
 
+    # a parameter's slider only where one of the offered activations takes it
+    taken = {key for name in names for key in get(name).params}
+    parameters = [
+        Control(
+            "alpha",
+            list(ALPHA_VALUES),
+            "α (leaky ReLU, PReLU, ELU)",
+            default="own",
+            static_values=["own", 0.1, 1.0],
+            format=_alpha_label,
+        ),
+        Control(
+            "beta",
+            list(BETA_VALUES),
+            "β (SiLU, softplus)",
+            default=1.0,
+            static_values=[1.0, 5.0],
+            format=lambda v: f"{v:g}",
+        ),
+    ]
+    parameters = [c for c in parameters if c.name in taken]
+
     return Explorer(
         "Activations side by side",
         [
@@ -134,22 +156,7 @@ def activation_explorer(
                 default=selected,
                 static_values=[tuple(p) for p in presets],
             ),
-            Control(
-                "alpha",
-                list(ALPHA_VALUES),
-                "α (leaky ReLU, PReLU, ELU)",
-                default="own",
-                static_values=["own", 0.1, 1.0],
-                format=_alpha_label,
-            ),
-            Control(
-                "beta",
-                list(BETA_VALUES),
-                "β (SiLU, softplus)",
-                default=1.0,
-                static_values=[1.0, 5.0],
-                format=lambda v: f"{v:g}",
-            ),
+            *parameters,
         ],
         compute,
         _draw(plots.activation_curves),
