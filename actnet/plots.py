@@ -565,16 +565,26 @@ def report_card(card, fig=None, exclude: Sequence[str] = ()):
     from dataclasses import fields
 
     cards = _as_list(card)
-    names = [f.name for f in fields(cards[0]) if f.name != "name" and f.name not in exclude]
+    # "runs" holds the per-seed values behind the trained rows, shown with their spread
+    hidden = ("name", "runs", *exclude)
+    names = [f.name for f in fields(cards[0]) if f.name not in hidden]
+    spread_text = {
+        "dead_fraction_high_lr": lambda c: c.dead_text(),
+        "born_dead_probability": lambda c: c.born_dead_text(),
+        "race_epochs": lambda c: c.race_text(),
+    }
 
-    def cell(value) -> str:
+    def cell(c, name) -> str:
+        if name in spread_text:
+            return spread_text[name](c)
+        value = getattr(c, name)
         if isinstance(value, bool):
             return "yes" if value else "no"
         if isinstance(value, float):
             return f"{value:.3g}"
         return str(value)
 
-    rows = [[cell(getattr(c, name)) for c in cards] for name in names]
+    rows = [[cell(c, name) for c in cards] for name in names]
     fig = _figure(fig, (2.6 + 1.3 * len(cards), 0.26 * len(names) + 0.7))
     ax = fig.subplots()
     ax.set_axis_off()
