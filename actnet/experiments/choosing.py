@@ -20,6 +20,7 @@ from actnet.experiments.sigmoid import convergence_race, vanishing_gradients
 __all__ = [
     "CardRuns",
     "RACE_SEEDS",
+    "BORN_DEAD_TRIALS",
     "ReportCard",
     "report_cards",
     "report_card",
@@ -43,6 +44,10 @@ RACE_SEEDS = (0, 1, 2, 3, 4)
 """The seeds of the card's convergence race: those of
 :func:`~actnet.experiments.convergence_race`, so that the race of sigmoid, tanh and
 ReLU is the ReLU chapter's race, run for run."""
+
+
+BORN_DEAD_TRIALS = 100
+"""Random width-2, depth-20 networks drawn for a card's born-dead probability."""
 
 
 def _majority(count: int, runs: int) -> bool:
@@ -121,7 +126,7 @@ class ReportCard:
     are those of :func:`~actnet.experiments.dying_relu` (and of the variants chapter's
     table), per seed in ``runs.dead``."""
     born_dead_probability: float
-    """Fraction of 100 width-2, depth-20 networks that are constant at initialisation
+    """Fraction of ``BORN_DEAD_TRIALS`` width-2, depth-20 networks that are constant at initialisation
     (its Monte-Carlo interval: ``runs.born_dead_interval``)."""
     race_rank: int
     """Rank in the convergence race (1 = fewest median epochs to the target loss)."""
@@ -236,7 +241,7 @@ def _card(
         race.seeds,
     )
     dead, dead_runs, outcomes = _dead_at_high_lr(act, seeds)
-    born = born_dead(depths=(20,), widths=(2,), activation=act, init=init, trials=100)
+    born = born_dead(depths=(20,), widths=(2,), activation=act, init=init, trials=BORN_DEAD_TRIALS)
     runs = CardRuns(
         dead=dead_runs,
         dead_outcomes=outcomes,
