@@ -89,10 +89,10 @@ class CardRuns:
         return int(np.sum(self.race.kept <= self.race_max_epochs))
 
     def __repr__(self) -> str:
+        lo, hi = self.born_dead_interval
         return (
-            f"CardRuns(dead={self.dead}, race={self.race}, "
-            f"born_dead_interval=({self.born_dead_interval[0]:.2g}, "
-            f"{self.born_dead_interval[1]:.2g}) of {self.born_dead_trials} networks)"
+            f"CardRuns(dead={self.dead.format('.2f')}, race={self.race.format('.3g')} epochs, "
+            f"born_dead_interval=({lo:.2f}, {hi:.2f}) of {self.born_dead_trials} networks)"
         )
 
 
