@@ -656,7 +656,7 @@ def report_card_spreads(cards, fig=None):
                     textcoords="offset points",
                     ha="right",
                     va="center",
-                    fontsize=9,
+                    fontsize=10,
                     color="0.3",
                 )
     top.axvline(cap, color=_REFERENCE, ls="--", lw=1)

@@ -4,6 +4,7 @@ deterministic; a newcomer's card ranks among the others; gates are sigmoids
 (:mod:`actnet.experiments.choosing`); and the chapter's built page."""
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -369,3 +370,17 @@ def test_the_dead_text_counts_the_runs_left_out():
     assert card.dead_text() == f"0.60 ± {half:.2f} (1 of 5 diverged; 1 of 5 did not train)"
     # four runs count: t(0.975, 3 degrees of freedom) = 3.182446, sqrt(4) = 2
     assert half == pytest.approx(3.182446 * np.std([0.5, 0.7, 0.6, 0.6], ddof=1) / 2, rel=1e-6)
+
+
+def test_the_figure_of_the_runs_draws_no_dot_for_a_diverged_run(seeded):
+    """One dot per run that counts, none for a diverged run; ELU's row (every run
+    diverged) holds only the word."""
+    cards = [seeded[n] for n in ("relu", "elu")]
+    fig = plots.report_card_spreads(cards)
+    top, bottom = fig.axes
+    dots = [line.get_xdata() for line in bottom.get_lines() if line.get_marker() == "o"]
+    assert [len(d) for d in dots] == [seeded["relu"].runs.dead.n, 0]
+    np.testing.assert_array_equal(dots[0], seeded["relu"].runs.dead.kept)
+    assert "diverged" in [t.get_text() for t in bottom.texts]
+    with pytest.raises(ValueError, match="measured with their runs"):
+        plots.report_card_spreads([replace(seeded["relu"], runs=None)])
