@@ -577,7 +577,8 @@ def report_card(card, fig=None, exclude: Sequence[str] = ()):
 
     def cell(c, name) -> str:
         if name in spread_text:
-            return spread_text[name](c)
+            # the runs left out go on a line of their own, so that the cell fits
+            return spread_text[name](c).replace(" (", "\n(", 1)
         value = getattr(c, name)
         if isinstance(value, bool):
             return "yes" if value else "no"
@@ -598,9 +599,12 @@ def report_card(card, fig=None, exclude: Sequence[str] = ()):
     )
     table.auto_set_font_size(False)
     table.set_fontsize(8)
+    two_lines = {i + 1 for i, row in enumerate(rows) if any("\n" in v for v in row)}
     for (row, _column), table_cell in table.get_celld().items():
         table_cell.set_edgecolor(_REFERENCE)
         table_cell.set_facecolor("#E8F1F8" if row == 0 else "#FFFFFF")
+        if row in two_lines:
+            table_cell.set_height(2 * table_cell.get_height())
     ax.set_title("Report card: " + ", ".join(c.name for c in cards), fontsize=10)
     return fig
 
