@@ -28,6 +28,7 @@ __all__ = [
     "regression_output",
     "relu_step",
     "report_card",
+    "report_card_spreads",
     "saturation",
     "separability",
     "vanishing_gradients",
@@ -565,16 +566,27 @@ def report_card(card, fig=None, exclude: Sequence[str] = ()):
     from dataclasses import fields
 
     cards = _as_list(card)
-    names = [f.name for f in fields(cards[0]) if f.name != "name" and f.name not in exclude]
+    # "runs" holds the per-seed values behind the trained rows, shown with their spread
+    hidden = ("name", "runs", *exclude)
+    names = [f.name for f in fields(cards[0]) if f.name not in hidden]
+    spread_text = {
+        "dead_fraction_high_lr": lambda c: c.dead_text(),
+        "born_dead_probability": lambda c: c.born_dead_text(),
+        "race_epochs": lambda c: c.race_text(),
+    }
 
-    def cell(value) -> str:
+    def cell(c, name) -> str:
+        if name in spread_text:
+            # the runs left out go on a line of their own, so that the cell fits
+            return spread_text[name](c).replace(" (", "\n(", 1)
+        value = getattr(c, name)
         if isinstance(value, bool):
             return "yes" if value else "no"
         if isinstance(value, float):
             return f"{value:.3g}"
         return str(value)
 
-    rows = [[cell(getattr(c, name)) for c in cards] for name in names]
+    rows = [[cell(c, name) for c in cards] for name in names]
     fig = _figure(fig, (2.6 + 1.3 * len(cards), 0.26 * len(names) + 0.7))
     ax = fig.subplots()
     ax.set_axis_off()
@@ -587,10 +599,89 @@ def report_card(card, fig=None, exclude: Sequence[str] = ()):
     )
     table.auto_set_font_size(False)
     table.set_fontsize(8)
+    two_lines = {i + 1 for i, row in enumerate(rows) if any("\n" in v for v in row)}
     for (row, _column), table_cell in table.get_celld().items():
         table_cell.set_edgecolor(_REFERENCE)
         table_cell.set_facecolor("#E8F1F8" if row == 0 else "#FFFFFF")
+        if row in two_lines:
+            table_cell.set_height(2 * table_cell.get_height())
     ax.set_title("Report card: " + ", ".join(c.name for c in cards), fontsize=10)
+    return fig
+
+
+def report_card_spreads(cards, fig=None):
+    """The trained rows of report cards, seed by seed: the race's epochs to the target
+    (top) and the dead fraction at learning rate 3 (bottom), one line per card.
+
+    Each dot is one run; the bar is the mean and its 95% interval over the runs that
+    count. A diverged run has no dot; how many diverged (or did not train) is written
+    at the right, and a card whose runs mostly diverged shows the word only.
+    """
+    cards = _as_list(cards)
+    if not cards or any(c.runs is None for c in cards):
+        raise ValueError("report_card_spreads needs cards measured with their runs (report_cards)")
+    fig = _figure(fig, (4.6, 1.4 + 0.8 * len(cards)))
+    top, bottom = fig.subplots(2, 1, sharey=True)
+    rows = np.arange(len(cards))[::-1]
+    cap = cards[0].runs.race_max_epochs + 1
+
+    def dead_note(card) -> str:
+        n = len(card.runs.dead_outcomes)
+        counts = ((card.runs.diverged, "diverged"), (card.runs.untrained, "did not train"))
+        return "; ".join(f"{k} of {n} {word}" for k, word in counts if k)
+
+    for k, (row, card) in enumerate(zip(rows, cards)):
+        runs, colour = card.runs, _colour(k)
+        race_shown = runs.race_reached > 0
+        dead_shown = not isinstance(card.dead_fraction_high_lr, str)
+        for ax, spread, shown, note in (
+            (top, runs.race, race_shown, "" if race_shown else card.race_text()),
+            (bottom, runs.dead, dead_shown, dead_note(card) if dead_shown else card.dead_text()),
+        ):
+            ax.plot(spread.kept, np.full(spread.n, row), "o", ms=4, color=colour, alpha=0.6)
+            if shown:
+                lo, hi = spread.interval
+                ax.errorbar(
+                    spread.mean,
+                    row + 0.22,
+                    xerr=[[spread.mean - lo], [hi - spread.mean]],
+                    fmt="|",
+                    ms=8,
+                    color=colour,
+                    lw=2,
+                    capsize=3,
+                )
+            if note:
+                ax.annotate(
+                    note,
+                    (1.0, row - 0.3),
+                    xycoords=("axes fraction", "data"),
+                    xytext=(-12, 0),
+                    textcoords="offset points",
+                    ha="right",
+                    va="center",
+                    fontsize=10,
+                    color="0.3",
+                )
+    top.axvline(cap, color=_REFERENCE, ls="--", lw=1)
+    top.set_xlim(0, cap * 1.05)
+    bottom.set_xlim(-0.03, 1.03)
+    bottom.set_yticks(rows, [c.name for c in cards])
+    for ax in (top, bottom):
+        ax.tick_params(labelsize=10)
+        ax.set_ylim(-0.7, len(cards) - 0.5)
+    _labels(
+        top,
+        f"epochs to loss 0.1 (dashed: {cap} = never)",
+        "",
+        f"Race: {len(cards[0].runs.race.seeds)} seeds, mean and 95% interval",
+    )
+    _labels(
+        bottom,
+        "dead fraction of hidden units",
+        "",
+        f"Dead units at learning rate 3: {len(cards[0].runs.dead_outcomes)} seeds",
+    )
     return fig
 
 

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
 from actnet._validate import integer_at_least, real_number
 from actnet.activations import Activation, available, get
 from actnet.experiments.cost import book_cost, cost
-from actnet.experiments.relu import born_dead, dying_relu
+from actnet.experiments.relu import born_dead, born_dead_interval, dying_relu
+from actnet.experiments.seeds import SEEDS, Spread, spread
 from actnet.experiments.sigmoid import convergence_race, vanishing_gradients
 
 __all__ = [
+    "CardRuns",
+    "RACE_SEEDS",
+    "BORN_DEAD_TRIALS",
     "ReportCard",
     "report_cards",
     "report_card",
@@ -34,6 +38,62 @@ BASELINE = ("sigmoid", "tanh", "relu")
 
 
 _GRID = np.linspace(-10.0, 10.0, 20001)
+
+
+RACE_SEEDS = (0, 1, 2, 3, 4)
+"""The seeds of the card's convergence race: those of
+:func:`~actnet.experiments.convergence_race`, so that the race of sigmoid, tanh and
+ReLU is the ReLU chapter's race, run for run."""
+
+
+BORN_DEAD_TRIALS = 100
+"""Random width-2, depth-20 networks drawn for a card's born-dead probability."""
+
+
+def _majority(count: int, runs: int) -> bool:
+    return 2 * count > runs
+
+
+@dataclass(frozen=True)
+class CardRuns:
+    """The runs behind a report card's trained numbers, one value per seed."""
+
+    dead: Spread
+    """Dead fraction at learning rate 3 per seed (NaN where the run diverged)."""
+    dead_outcomes: tuple[str, ...]
+    """Per seed: ``"trained"``, ``"diverged"`` or ``"did not train"`` (a run that ended
+    no better than a constant prediction)."""
+    race: Spread
+    """Epochs to the race's target per seed: ``race_max_epochs + 1`` where the target was
+    never reached (a lower bound), NaN where the run diverged."""
+    race_max_epochs: int
+    gradient: Spread
+    """First-to-last gradient ratio after 10 layers, one network per seed."""
+    born_dead_trials: int
+    born_dead_interval: tuple[float, float]
+    """The 95% Monte-Carlo (Wilson) interval of the born-dead probability."""
+
+    @property
+    def diverged(self) -> int:
+        """Dead-fraction runs that diverged."""
+        return self.dead_outcomes.count("diverged")
+
+    @property
+    def untrained(self) -> int:
+        """Dead-fraction runs that did not diverge and did not train either."""
+        return self.dead_outcomes.count("did not train")
+
+    @property
+    def race_reached(self) -> int:
+        """Race runs that reached the target loss."""
+        return int(np.sum(self.race.kept <= self.race_max_epochs))
+
+    def __repr__(self) -> str:
+        lo, hi = self.born_dead_interval
+        return (
+            f"CardRuns(dead={self.dead.format('.2f')}, race={self.race.format('.3g')} epochs, "
+            f"born_dead_interval=({lo:.2f}, {hi:.2f}) of {self.born_dead_trials} networks)"
+        )
 
 
 @dataclass(frozen=True)
@@ -56,18 +116,77 @@ class ReportCard:
     cost_ratio: float
     """Value plus derivative time over ReLU's, in one run."""
     gradient_after_10_layers: float
-    """First-layer gradient norm over last-layer's in a 10-hidden-layer network."""
+    """First-layer gradient norm over last-layer's in a 10-hidden-layer network (seed 0, the
+    sigmoid chapter's network; ``runs.gradient`` holds one per race seed)."""
     dead_fraction_high_lr: float | str
-    """Dead hidden units after 20 epochs of SGD with learning rate 3 (seed 0); the word
-    ``"diverged"`` instead of a number when that run diverged (``History.diverged``), as
-    a diverged network's units say nothing, and ``"did not train"`` when the run ended
-    no better than a constant prediction."""
+    """Dead hidden units after 20 epochs of SGD with learning rate 3: the mean over the
+    seeds' runs that did not diverge (``History.diverged``; a diverged network's units say
+    nothing). The word ``"diverged"`` instead of a number when most runs diverged, and
+    ``"did not train"`` when most ended no better than a constant prediction. The runs
+    are those of :func:`~actnet.experiments.dying_relu` (and of the variants chapter's
+    table), per seed in ``runs.dead``."""
     born_dead_probability: float
-    """Fraction of 100 width-2, depth-20 networks that are constant at initialisation."""
+    """Fraction of ``BORN_DEAD_TRIALS`` width-2, depth-20 networks that are constant at initialisation
+    (its Monte-Carlo interval: ``runs.born_dead_interval``)."""
     race_rank: int
-    """Rank in the convergence race (1 = fewest epochs to the target loss)."""
+    """Rank in the convergence race (1 = fewest median epochs to the target loss)."""
     race_epochs: float
-    """Median epochs to the race's target loss (max_epochs + 1 where never reached)."""
+    """Median epochs to the race's target loss over the seeds (max_epochs + 1 where never
+    reached); per seed in ``runs.race``."""
+    runs: CardRuns | None = None
+    """Every seed's value behind the trained numbers (``None`` for a card written by hand)."""
+
+    def dead_text(self, digits: int = 2) -> str:
+        """The dead fraction as the tables show it: mean ± half-width of its 95% interval
+        with the runs left out counted, or ``"diverged"`` / ``"did not train"`` when
+        most runs did so."""
+        if self.runs is None or isinstance(self.dead_fraction_high_lr, str):
+            return _word_or_number(self.dead_fraction_high_lr, self.runs, digits)
+        runs, n = self.runs, len(self.runs.dead_outcomes)
+        lo, hi = runs.dead.interval
+        text = f"{runs.dead.mean:.{digits}f}"
+        if runs.dead.n > 1:
+            text += f" ± {(hi - lo) / 2:.{digits}f}"
+        notes = [f"{runs.diverged} of {n} diverged"] if runs.diverged else []
+        if runs.untrained:
+            notes.append(f"{runs.untrained} of {n} did not train")
+        return text + (f" ({'; '.join(notes)})" if notes else "")
+
+    def race_text(self) -> str:
+        """Epochs to the race's target: mean ± half-width of its 95% interval, or the
+        reason there is no number (every run diverged or none reached the target)."""
+        if self.runs is None:
+            return f"{self.race_epochs:g}"
+        race, n = self.runs.race, len(self.runs.race.seeds)
+        if _majority(race.excluded, n):
+            return "diverged" if race.excluded == n else f"diverged ({race.excluded} of {n})"
+        if self.runs.race_reached == 0:
+            return f"not reached in {self.runs.race_max_epochs}"
+        lo, hi = race.interval
+        text = f"{race.mean:.0f} ± {(hi - lo) / 2:.0f}"
+        missed = race.n - self.runs.race_reached
+        notes = [f"{missed} of {n} not reached"] if missed else []
+        if race.excluded:
+            notes.append(f"{race.excluded} of {n} diverged")
+        return text + (f" ({'; '.join(notes)})" if notes else "")
+
+    def born_dead_text(self, digits: int = 2) -> str:
+        """The born-dead probability and its 95% Monte-Carlo interval."""
+        p = f"{self.born_dead_probability:.{digits}g}"
+        if self.runs is None:
+            return p
+        lo, hi = self.runs.born_dead_interval
+        return f"{p} ({lo:.{digits}f}–{hi:.{digits}f})"
+
+
+def _word_or_number(value: float | str, runs: CardRuns | None, digits: int) -> str:
+    if isinstance(value, str):
+        if runs is None:
+            return value
+        n = len(runs.dead_outcomes)
+        count = runs.diverged if value == "diverged" else runs.untrained
+        return value if count == n else f"{value} ({count} of {n})"
+    return f"{value:.{digits}f}"
 
 
 def _init_for(output_min: float, output_max: float) -> str:
@@ -75,7 +194,32 @@ def _init_for(output_min: float, output_max: float) -> str:
     return "xavier_normal" if np.isfinite(output_min) and np.isfinite(output_max) else "he"
 
 
-def _card(act: Activation, race_rank: int, race_epochs: float, cost_ratio: float) -> ReportCard:
+def _dead_at_high_lr(act: Activation, seeds: tuple[int, ...]) -> tuple[float | str, Spread, tuple[str, ...]]:  # fmt: skip
+    """The runs of :func:`dying_relu` at learning rate 3, as the variants chapter runs
+    them (PReLU by name, so that its slope is trained)."""
+    dying = dying_relu(
+        learning_rates=(3.0,), activation=act.name if act.name == "prelu" else act, seeds=seeds
+    )
+    outcomes = tuple(dying.outcome(0, j) for j in range(len(seeds)))
+    dead = dying.spread(3.0)
+    n = len(seeds)
+    if _majority(outcomes.count("diverged"), n) or outcomes.count("diverged") == n:
+        summary_value: float | str = "diverged"
+    elif _majority(outcomes.count("did not train"), n):
+        summary_value = "did not train"
+    else:
+        summary_value = dead.mean
+    return summary_value, dead, outcomes
+
+
+def _card(
+    act: Activation,
+    race_rank: int,
+    race: Spread,
+    race_max_epochs: int,
+    cost_ratio: float,
+    seeds: tuple[int, ...],
+) -> ReportCard:
     value, grad = act(_GRID), act.grad(_GRID)
     limits = act(np.array([-np.inf, np.inf]))
     lo = float(np.nanmin(np.append(value, limits)))
@@ -89,11 +233,29 @@ def _card(act: Activation, race_rank: int, race_epochs: float, cost_ratio: float
         (True, True): "both",
     }[(bool(flat[0]), bool(flat[-1]))]
     init = _init_for(lo, hi)
-    vanishing = vanishing_gradients(runs=((act, init),), depth=10)
-    dying = dying_relu(learning_rates=(3.0,), activation=act, seeds=(0,))
-    outcome = dying.outcome(0, 0)
-    dead = float(dying.dead_fraction[0, 0]) if outcome == "trained" else outcome
-    born = born_dead(depths=(20,), widths=(2,), activation=act, init=init, trials=100)
+    gradient = spread(
+        [
+            vanishing_gradients(runs=((act, init),), depth=10, seed=s).first_to_last(act.name, init)
+            for s in race.seeds
+        ],
+        race.seeds,
+    )
+    dead, dead_runs, outcomes = _dead_at_high_lr(act, seeds)
+    born = born_dead(depths=(20,), widths=(2,), activation=act, init=init, trials=BORN_DEAD_TRIALS)
+    runs = CardRuns(
+        dead=dead_runs,
+        dead_outcomes=outcomes,
+        race=race,
+        race_max_epochs=race_max_epochs,
+        gradient=gradient,
+        born_dead_trials=born.trials,
+        born_dead_interval=born_dead_interval(born, 2, 20),
+    )
+    seed_zero = (
+        float(gradient.values[race.seeds.index(0)])
+        if 0 in race.seeds
+        else vanishing_gradients(runs=((act, init),), depth=10).first_to_last(act.name, init)
+    )
     return ReportCard(
         name=act.name,
         output_min=lo,
@@ -105,11 +267,14 @@ def _card(act: Activation, race_rank: int, race_epochs: float, cost_ratio: float
         monotonic=bool(np.all(grad >= 0)),
         smooth=bool(np.abs(np.diff(grad)).max() < 0.01),
         cost_ratio=cost_ratio,
-        gradient_after_10_layers=vanishing.first_to_last(act.name, init),
+        gradient_after_10_layers=seed_zero,
         dead_fraction_high_lr=dead,
         born_dead_probability=float(born.probability[0, 0]),
         race_rank=race_rank,
-        race_epochs=race_epochs,
+        race_epochs=float(np.median(race.values[np.isfinite(race.values)]))
+        if race.n
+        else float(race_max_epochs + 1),
+        runs=runs,
     )
 
 
@@ -124,19 +289,35 @@ def _refuse_unmeasurable(act: Activation) -> None:
             )
 
 
+def _seeds(seeds: Sequence[int] | None) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(dead-fraction seeds, race seeds): ``SEEDS`` and ``RACE_SEEDS`` by default."""
+    if seeds is None:
+        return SEEDS, RACE_SEEDS
+    if isinstance(seeds, str) or not isinstance(seeds, Sequence | range):
+        raise TypeError(f"seeds must be a sequence of seeds, got {type(seeds).__name__}")
+    chosen = tuple(integer_at_least("seeds", s, 0) for s in seeds)
+    if not chosen:
+        raise ValueError("seeds must hold at least one seed")
+    return chosen, chosen
+
+
 def report_cards(
-    activations: list[str | Activation] | None = None, seeds: tuple[int, ...] = (0, 1, 2)
+    activations: list[str | Activation] | None = None, seeds: Sequence[int] | None = None
 ) -> list[ReportCard]:
     """Report cards for several activations (default: all registered), raced together.
 
-    An activation that is NaN on every input is refused (``ValueError``).
+    ``seeds``: by default the dead fraction at learning rate 3 is measured over
+    :data:`~actnet.experiments.SEEDS` (ten runs, those of the ReLU chapter's dead
+    units) and the race over :data:`RACE_SEEDS` (five, those of the ReLU chapter's
+    race); seeds given here are used for both. An activation that is NaN on every
+    input is refused (``ValueError``).
     """
+    dead_seeds, race_seeds = _seeds(seeds)
     acts = [get(a) for a in (available() if activations is None else activations)]
     for act in acts:
         _refuse_unmeasurable(act)
-    race = convergence_race(tuple(acts), seeds=seeds)
+    race = convergence_race(tuple(acts), seeds=race_seeds)
     ranks = race.ranks()
-    epochs = dict(zip(race.activations, race.median_epochs()))
     # the built-ins' cost is the book's one measurement, the number every chapter quotes;
     # an activation of the reader's own is timed beside ReLU in a run of its own
     shared = book_cost()
@@ -145,17 +326,32 @@ def report_cards(
     if others:
         extra = cost(others, n_elements=100_000, repeats=7)
         ratios |= {a.name: extra.ratio(a) for a in others}
-    return [_card(a, ranks[a.name], float(epochs[a.name]), ratios[a.name]) for a in acts]
+    diverged = race.diverged if race.diverged is not None else np.zeros(race.epochs_to_target.shape, dtype=bool)  # fmt: skip
+    cards = []
+    for i, a in enumerate(acts):
+        epochs = np.where(diverged[i], np.nan, race.epochs_to_target[i].astype(float))
+        cards.append(
+            _card(
+                a,
+                ranks[a.name],
+                spread(epochs, race_seeds),
+                race.max_epochs,
+                ratios[a.name],
+                dead_seeds,
+            )
+        )
+    return cards
 
 
-def report_card(activation: str | Activation, seeds: tuple[int, ...] = (0, 1, 2)) -> ReportCard:
+def report_card(activation: str | Activation, seeds: Sequence[int] | None = None) -> ReportCard:
     """Measure every property the course discusses for one activation.
 
     Works for any registered activation, a user-defined one included. Its
     race rank is among itself and the course's three classics (sigmoid, tanh,
-    ReLU), raced on the same data from the same initial weights.
+    ReLU), raced on the same data from the same initial weights. ``seeds`` as
+    in :func:`report_cards`.
 
-    >>> card = report_card("tanh")
+    >>> card = report_card("tanh", seeds=(0,))
     >>> card.output_min, card.output_max, card.derivative_at_zero, card.saturates
     (-1.0, 1.0, 1.0, 'both')
     """
@@ -168,12 +364,20 @@ def report_card(activation: str | Activation, seeds: tuple[int, ...] = (0, 1, 2)
 
 
 def summary_table(cards: list[ReportCard], digits: int = 2) -> list[dict[str, object]]:
-    """The course's summary table, one row a card, every number rounded for print."""
+    """The course's summary table, one row a card, every number rounded for print; the
+    dead fraction, the born-dead probability and the race's epochs as text with their
+    spread over the seeds (or interval), and "diverged" where most runs diverged."""
     rows = []
     for card in cards:
         row = {}
-        for key, value in asdict(card).items():
+        for key in CARD_COLUMNS:
+            value = getattr(card, key)
             row[key] = round(value, digits) if isinstance(value, float) else value
+        # the trained numbers come with their spread over the seeds
+        row["dead_fraction_high_lr"] = card.dead_text(digits)
+        row["born_dead_probability"] = card.born_dead_text(digits)
+        if card.runs is not None:
+            row["race_epochs"] = card.race_text()
         rows.append(row)
     return rows
 
@@ -182,7 +386,10 @@ def summary_table(cards: list[ReportCard], digits: int = 2) -> list[dict[str, ob
 TIMING_COLUMNS = ("cost_ratio",)
 """Report-card columns measured with a clock: they change from run to run."""
 
-_CARD_FIELDS = frozenset(f.name for f in fields(ReportCard))
+CARD_COLUMNS = tuple(f.name for f in fields(ReportCard) if f.name != "runs")
+"""The report card's columns, as the tables show them (``runs`` holds their seeds)."""
+
+_CARD_FIELDS = frozenset(CARD_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -279,7 +486,7 @@ def summary(
     """
     if not cards:
         raise ValueError("cards must hold at least one report card")
-    names = [f.name for f in fields(ReportCard)]
+    names = list(CARD_COLUMNS)
     if columns is None:
         columns = [n for n in names if n not in exclude]
     unknown = [c for c in columns if c not in names]
@@ -293,7 +500,7 @@ def summary(
 def with_card(
     cards: Sequence[ReportCard],
     activation: str | Activation,
-    seeds: tuple[int, ...] = (0, 1, 2),
+    seeds: Sequence[int] | None = None,
 ) -> list[ReportCard]:
     """``cards`` with ``activation``'s report card added, race ranks recomputed over all.
 

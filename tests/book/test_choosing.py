@@ -4,6 +4,7 @@ deterministic; a newcomer's card ranks among the others; gates are sigmoids
 (:mod:`actnet.experiments.choosing`); and the chapter's built page."""
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -51,6 +52,7 @@ def test_tanh_card_is_zero_centred(classics):
 def test_relu_card_dies_and_wins_the_race(classics):
     relu, leaky = classics["relu"], classics["leaky_relu"]
     assert relu.saturates == "left" and not relu.smooth and relu.derivative_at_zero == 0.0
+    # seeds 0 and 1: both runs train, ReLU loses about 0.7 of its units, leaky ReLU none
     assert relu.dead_fraction_high_lr > 0.3 and leaky.dead_fraction_high_lr == 0.0
     assert relu.born_dead_probability > 0.5 and leaky.born_dead_probability == 0.0
     assert relu.race_rank < classics["sigmoid"].race_rank
@@ -189,14 +191,43 @@ def test_choosing_summary_table_has_a_row_per_activation(html):
     assert "<th>race rank</th>" in table and "<th>cost ratio</th>" not in table
 
 
-def test_choosing_glues_relu_winning_the_race_and_cites_the_gated_networks(html):
+def test_choosing_glues_the_race_with_its_interval_and_cites_the_gated_networks(html):
+    """The race is quoted with its interval over the seeds and ReLU's place in it as
+    within noise of the variants' (no longer "ReLU ranks 1": over five seeds leaky ReLU's
+    median is lower, and the intervals overlap)."""
+    from actnet.experiments import RACE_SEEDS, convergence_race, spread, within_noise
+
     built = page(html, "choosing")
-    assert 'ReLU ranks\n<span class="pasted-text">1</span>' in built or (
-        'ReLU ranks <span class="pasted-text">1</span>' in built
-    )
+    race = convergence_race(("relu", "leaky_relu"), seeds=RACE_SEEDS)
+    relu, leaky = (spread(row.astype(float), RACE_SEEDS) for row in race.epochs_to_target)
+    lo, hi = relu.interval
+    assert f'<span class="pasted-text">{relu.mean:.0f} ± {(hi - lo) / 2:.0f}</span>' in built
+    assert within_noise(relu, leaky)
+    close = re.search(r"its interval overlaps\s+those of\s+<span[^>]*>([^<]*)</span>", built)
+    assert close and "leaky_relu" in close.group(1)
     assert "Hochreiter and Schmidhuber, 1997" in built and "Cho" in built
     # the user-defined activation's card is measured in the closing solution
     assert "smooth_leaky" in built
+
+
+def test_choosing_shows_the_four_contenders_as_an_html_table_not_an_image(html):
+    """The cards side by side are a table of text (readable on a phone), one column per
+    activation, the properties as rows; the figure is the runs seed by seed."""
+    built = page(html, "choosing")
+    tables = re.findall(r'<table class="table actnet-summary">.*?</table>', built, re.S)
+    heads = [re.findall(r"<th>([^<]*)</th>", t) for t in tables]
+    assert ["name", "relu", "leaky_relu", "elu", "gelu"] in heads
+    side = tables[heads.index(["name", "relu", "leaky_relu", "elu", "gelu"])]
+    assert "<td>dead fraction high lr</td>" in side and "<td>race epochs</td>" in side
+
+
+def test_choosing_advice_links_the_later_chapters(html):
+    built = page(html, "choosing")
+    for chapter in ("initialisation", "normalisation", "output_layer", "modern"):
+        assert f'href="{chapter}.html' in built
+    # the cited papers, by an author each (Ba et al. by a co-author: "Ba" is too short)
+    for author in ("Ioffe and Szegedy", "Kiros", "Shazeer", "Howard", "Hendrycks and Gimpel"):
+        assert author in built
 
 
 @pytest.mark.parametrize(
@@ -228,3 +259,128 @@ def test_the_report_card_shows_no_dead_fraction_for_a_diverged_run():
     table = summary([elu], columns=["dead_fraction_high_lr"])
     assert table.column("dead_fraction_high_lr") == ["diverged"]
     assert "<td>diverged</td>" in table._repr_html_()
+
+
+# ---------------------------------------------------- spread over seeds, one source
+
+
+@pytest.fixture(scope="module")
+def seeded():
+    """The chapter's cards for four activations, with the chapter's seeds."""
+    return {c.name: c for c in report_cards(["sigmoid", "relu", "leaky_relu", "elu"])}
+
+
+def test_the_card_rests_on_at_least_five_seeds(seeded):
+    from actnet.experiments import RACE_SEEDS, SEEDS
+
+    for card in seeded.values():
+        assert card.runs.dead.seeds == SEEDS and len(SEEDS) >= 5
+        assert card.runs.race.seeds == RACE_SEEDS and len(RACE_SEEDS) >= 5
+        assert len(card.runs.dead_outcomes) == len(SEEDS)
+        assert card.runs.gradient.n == len(RACE_SEEDS)
+
+
+def test_a_diverged_run_never_shows_a_dead_fraction(seeded):
+    """Every run that diverged is NaN in the spread and counted; a card whose runs mostly
+    diverged shows the word, never a number (ELU: all ten runs at learning rate 3)."""
+    for card in seeded.values():
+        runs = card.runs
+        gone = np.array([o == "diverged" for o in runs.dead_outcomes])
+        assert np.all(np.isnan(runs.dead.values[gone]))
+        assert np.all(np.isfinite(runs.dead.values[~gone]))
+        assert runs.dead.excluded == runs.diverged == gone.sum()
+        if 2 * runs.diverged > len(gone):
+            assert card.dead_fraction_high_lr == "diverged"
+            assert card.dead_text().startswith("diverged")
+            assert not re.search(r"\d\.\d", card.dead_text())
+    elu = seeded["elu"]
+    assert elu.runs.diverged == 10 and elu.dead_text() == "diverged"
+    assert summary([elu], columns=["dead_fraction_high_lr"]).column("dead_fraction_high_lr") == [
+        "diverged"
+    ]
+
+
+def test_the_dead_fraction_is_the_relu_and_variants_chapters_number(seeded):
+    """One source: the card's runs are those of experiments.dying_relu (the ReLU
+    chapter's, seed for seed) and of experiments.variant_properties."""
+    from actnet.experiments import SEEDS, dying_relu, variant_properties
+
+    relu_chapter = dying_relu(seeds=SEEDS)  # as the ReLU chapter runs it
+    np.testing.assert_array_equal(seeded["relu"].runs.dead.values, relu_chapter.dead_fraction[-1])
+    assert seeded["relu"].dead_fraction_high_lr == pytest.approx(
+        float(np.nanmean(relu_chapter.dead_fraction[-1])), abs=0
+    )
+    variants = variant_properties(["relu", "leaky_relu", "elu"], learning_rates=(3.0,), seeds=SEEDS)
+    for name in ("relu", "leaky_relu", "elu"):
+        np.testing.assert_array_equal(
+            seeded[name].runs.dead.values, variants.dead_spread(name, 3.0).values
+        )
+
+
+def test_the_race_is_the_relu_chapters_race(seeded):
+    """The card's race epochs per seed are those of convergence_race() as the ReLU
+    chapter runs it (its default seeds), and the median is the card's race_epochs."""
+    from actnet.experiments import convergence_race
+
+    race = convergence_race()
+    for i, name in enumerate(race.activations):
+        if name in seeded:
+            np.testing.assert_array_equal(seeded[name].runs.race.values, race.epochs_to_target[i])
+            assert seeded[name].race_epochs == float(race.median_epochs()[i])
+    assert seeded["relu"].race_text() == "{:.0f} ± {:.0f}".format(
+        seeded["relu"].runs.race.mean,
+        (seeded["relu"].runs.race.interval[1] - seeded["relu"].runs.race.interval[0]) / 2,
+    )
+    # the sigmoid never reaches the target: no mean is shown for it
+    assert seeded["sigmoid"].runs.race_reached == 0
+    assert seeded["sigmoid"].race_text() == "not reached in 400"
+
+
+def test_born_dead_probability_comes_with_its_monte_carlo_interval(seeded):
+    from actnet.experiments import BORN_DEAD_TRIALS, born_dead, born_dead_interval
+
+    relu = seeded["relu"]
+    born = born_dead(depths=(20,), widths=(2,), trials=BORN_DEAD_TRIALS)
+    assert relu.born_dead_probability == float(born.probability[0, 0])
+    lo, hi = relu.runs.born_dead_interval
+    assert (lo, hi) == born_dead_interval(born, 2, 20)
+    assert lo <= relu.born_dead_probability <= hi and hi - lo > 0
+    assert relu.born_dead_text() == f"{relu.born_dead_probability:.2g} ({lo:.2f}–{hi:.2f})"
+
+
+def test_the_dead_text_counts_the_runs_left_out():
+    """Mean ± the half-width of the 95% interval of the runs that did not diverge, and
+    the runs that diverged or did not train counted beside it."""
+    from actnet.experiments import CardRuns, ReportCard, spread
+
+    values = [0.5, 0.7, float("nan"), 0.6, 0.6]
+    runs = CardRuns(
+        dead=spread(values, range(5)),
+        dead_outcomes=("trained", "did not train", "diverged", "trained", "trained"),
+        race=spread([10.0] * 5, range(5)),
+        race_max_epochs=400,
+        gradient=spread([0.5] * 5, range(5)),
+        born_dead_trials=100,
+        born_dead_interval=(0.0, 0.04),
+    )
+    card = ReportCard(
+        "x", 0.0, 1.0, 0.5, "none", 1.0, 1.0, True, True, 1.0, 0.5, 0.6, 0.0, 1, 10.0, runs
+    )
+    half = (runs.dead.interval[1] - runs.dead.interval[0]) / 2
+    assert card.dead_text() == f"0.60 ± {half:.2f} (1 of 5 diverged; 1 of 5 did not train)"
+    # four runs count: t(0.975, 3 degrees of freedom) = 3.182446, sqrt(4) = 2
+    assert half == pytest.approx(3.182446 * np.std([0.5, 0.7, 0.6, 0.6], ddof=1) / 2, rel=1e-6)
+
+
+def test_the_figure_of_the_runs_draws_no_dot_for_a_diverged_run(seeded):
+    """One dot per run that counts, none for a diverged run; ELU's row (every run
+    diverged) holds only the word."""
+    cards = [seeded[n] for n in ("relu", "elu")]
+    fig = plots.report_card_spreads(cards)
+    top, bottom = fig.axes
+    dots = [line.get_xdata() for line in bottom.get_lines() if line.get_marker() == "o"]
+    assert [len(d) for d in dots] == [seeded["relu"].runs.dead.n, 0]
+    np.testing.assert_array_equal(dots[0], seeded["relu"].runs.dead.kept)
+    assert "diverged" in [t.get_text() for t in bottom.texts]
+    with pytest.raises(ValueError, match="measured with their runs"):
+        plots.report_card_spreads([replace(seeded["relu"], runs=None)])
