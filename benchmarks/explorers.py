@@ -335,7 +335,9 @@ def _titles() -> dict:
     source = inspect.getsource(module)
     found = {}
     for name in explorer_factories():
-        match = re.search(rf"def {name}\(.*?return Explorer\(\s*\"([^\"]+)\"", source, re.S)
+        match = re.search(
+            rf"def {name}\(.*?return (?:Explorer|_explorer)\(\s*\"([^\"]+)\"", source, re.S
+        )
         if match:
             found[name] = match[1]
     return found
