@@ -368,12 +368,13 @@ def jupyterlab(home: Path, bin_dir: Path, env: dict[str, str], fail=sys.exit):
         log.close()
 
 
-_RUN_ALL = """async () => {
+RUN_ALL = """async () => {
     const app = window.jupyterapp;
     await app.restored;
     const panel = app.shell.currentWidget;
     await panel.context.ready;
     await panel.sessionContext.ready;
+    // resolves once the last cell has finished (false if one failed), or 'timed out'
     const limit = new Promise(done => setTimeout(() => done('timed out'), 300000));
     return await Promise.race([app.commands.execute('notebook:run-all-cells'), limit]);
 }"""
@@ -459,7 +460,7 @@ def lab(
                         timeout=90000,
                     )
                     started = time.monotonic()
-                    page.evaluate(_RUN_ALL)
+                    page.evaluate(RUN_ALL)
                     page.wait_for_function(_KERNEL_IDLE, timeout=120000)
                     ran = time.monotonic() - started
                     page.evaluate(_LISTEN)

@@ -23,8 +23,10 @@ import pytest
 
 from .browser_support import ROOT, binder_environment, notebook_files
 
-# the benchmark of the explorers starts JupyterLab as Binder does; it serves here too
-jupyterlab = runpy.run_path(str(ROOT / "benchmarks" / "explorers.py"))["jupyterlab"]
+# the benchmark of the explorers starts JupyterLab as Binder does and runs a notebook's
+# cells in it; both serve here too
+_BENCHMARK = runpy.run_path(str(ROOT / "benchmarks" / "explorers.py"))
+jupyterlab, RUN_ALL = _BENCHMARK["jupyterlab"], _BENCHMARK["RUN_ALL"]
 
 pytestmark = pytest.mark.browser
 
@@ -63,17 +65,6 @@ def lab_context(browser, lab):
     yield context
     context.close()
 
-
-_RUN_ALL = """async () => {
-    const app = window.jupyterapp;
-    await app.restored;
-    const panel = app.shell.currentWidget;
-    await panel.context.ready;
-    await panel.sessionContext.ready;
-    // resolves once the last cell has finished (false if one failed); a hang fails the test
-    const limit = new Promise(done => setTimeout(() => done('timed out'), 300000));
-    return await Promise.race([app.commands.execute('notebook:run-all-cells'), limit]);
-}"""
 
 _OUTPUTS = """() => {
     const panel = window.jupyterapp.shell.currentWidget;
@@ -240,7 +231,7 @@ def test_notebook_runs_in_jupyterlab_and_its_first_explorer_is_live(
     try:
         _open(page, base, token, name)
         started = time.monotonic()
-        outcome = page.evaluate(_RUN_ALL)
+        outcome = page.evaluate(RUN_ALL)
         assert outcome is True or _problems(page.evaluate(_OUTPUTS)) == [], outcome
         # run-all resolves when the last cell finishes; then the kernel must settle idle
         page.wait_for_function(f"() => ({_KERNEL})() === 'idle'", timeout=60000)
