@@ -1255,35 +1255,60 @@ def report_card(
 # ------------------------------------------------------ initialisation, normalisation
 def _same_array(
     function: Callable,
+    title: str,
     cases: Sequence[tuple[tuple, Any]],
-    limit: float,
-    call_text_of: Callable[[tuple], str],
+    call: str | Callable[[tuple], str],
     hint_of: Callable[[tuple, np.ndarray, np.ndarray], str],
+    done: Callable[[], str],
+    time_limit: float | None,
+    raise_on_failure: bool,
     rtol: float = 1e-7,
     atol: float = 1e-10,
-) -> None:
-    """Call ``function(*args)`` for each ``(args, expected)``; a :class:`_Failure` at the
-    first answer that changes its inputs, has the wrong shape, or differs."""
-    for args, expected in cases:
-        expected = np.asarray(expected, dtype=np.float64)
-        call_text = call_text_of(args)
-        copies = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
-        answer = _returned(function, copies, {}, limit, call_text)
-        for before, after in zip(args, answer.args, strict=True):
-            if isinstance(before, np.ndarray) and _first_change(before, after) is not None:
-                raise _Failure(f"`{_name(function)}` changed its input in place: use a copy.")
-        got = _numeric_array(answer.value, call_text)
-        if got.shape != expected.shape:
-            raise _Failure(
-                f"{call_text} returned shape {got.shape}; expected shape {expected.shape}."
-            )
-        if not np.allclose(got, expected, rtol=rtol, atol=atol, equal_nan=True):
-            worst = int(np.argmax(np.abs(got - expected).ravel()))
-            raise _Failure(
-                f"{call_text}: expected {_fmt(expected.ravel()[worst])}, got "
-                f"{_fmt(got.ravel()[worst])} (element {worst}). "
-                f"{hint_of(args, got, expected)}"
-            )
+) -> Result:
+    """The check that ``function(*args)`` returns ``expected`` for each ``(args, expected)``
+    of ``cases`` without changing its inputs; ``done()`` says what passing shows.
+
+    ``call`` is the argument list as the messages show it (``"x, gamma, beta"``: the first
+    argument's shape is added), or a function of the arguments giving the whole call. Where
+    ``expected`` is one number, an answer holding one number of any shape will do.
+    """
+    limit = _limit(time_limit)
+
+    def call_text_of(args: tuple) -> str:
+        if callable(call):
+            return call(args)
+        first = call.split(",")[0]
+        return f"`{_name(function)}({call})` for {first} of shape {args[0].shape}"
+
+    def body() -> str:
+        _require_callable(function)
+        for args, expected in cases:
+            expected = np.asarray(expected, dtype=np.float64)
+            call_text = call_text_of(args)
+            copies = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+            answer = _returned(function, copies, {}, limit, call_text)
+            for before, after in zip(args, answer.args, strict=True):
+                if isinstance(before, np.ndarray) and _first_change(before, after) is not None:
+                    raise _Failure(f"`{_name(function)}` changed its input in place: use a copy.")
+            got = _numeric_array(answer.value, call_text)
+            if expected.ndim == 0 and got.size != 1:
+                raise _Failure(f"{call_text} returned {got.size} numbers; return one number.")
+            if expected.ndim == 0:
+                got = got.reshape(())
+            elif got.shape != expected.shape:
+                raise _Failure(
+                    f"{call_text} returned shape {got.shape}; expected shape {expected.shape}."
+                )
+            if not np.allclose(got, expected, rtol=rtol, atol=atol, equal_nan=True):
+                worst = int(np.argmax(np.abs(got - expected).ravel()))
+                where = f" (element {worst})" if expected.ndim else ""
+                raise _Failure(
+                    f"{call_text}: expected {_fmt(expected.ravel()[worst])}, got "
+                    f"{_fmt(got.ravel()[worst])}{where}. {hint_of(args, got, expected)}"
+                )
+        return done()
+
+    return _guarded(title, body, raise_on_failure)
 
 
 _INIT_RULES = {
@@ -1316,34 +1341,35 @@ def init_std(
 
     if rule not in _INIT_RULES:
         raise ValueError(f"rule must be one of {sorted(_INIT_RULES)}, got {rule!r}")
-    limit = _limit(time_limit)
     title, reference, activation, hint = _INIT_RULES[rule]
+    shapes = ((100, 100), (2, 32), (784, 10), (1, 1))
 
-    def body() -> str:
-        _require_callable(function)
-        for n_in, n_out in ((100, 100), (2, 32), (784, 10), (1, 1)):
-            call_text = f"`{_name(function)}({n_in}, {n_out})`"
-            value = _returned(function, (n_in, n_out), {}, limit, call_text).value
-            got = _numeric_array(value, call_text)
-            want = reference(n_in, n_out)
-            if got.size != 1:
-                raise _Failure(f"{call_text} returned {got.size} numbers; return one number.")
-            std = float(got.ravel()[0])
-            if not math.isclose(std, want, rel_tol=1e-9):
-                variance = math.isclose(std, want**2, rel_tol=1e-9)
-                extra = " That is the variance: return its square root." if variance else ""
-                raise _Failure(
-                    f"{call_text}: expected {_fmt(want)}, got {_fmt(std)}.{extra} {hint}"
-                )
+    def hint_of(args: tuple, got: np.ndarray, want: np.ndarray) -> str:
+        if math.isclose(float(got), float(want) ** 2, rel_tol=1e-9):
+            return f"That is the variance: return its square root. {hint}"
+        return hint
+
+    def done() -> str:
         r = signal_spread(30, "normal", activation, init_scale=reference(100, 100))
         ratio = float(np.median(r.forward_ratio()))
         return (
-            f"right for 4 layer shapes. Through 30 {activation} layers of 100 units with this "
-            f"standard deviation, Var(z) at the last layer is {ratio:.2g} times that at the "
-            "first (median over 5 seeds)."
+            f"right for {len(shapes)} layer shapes. Through 30 {activation} layers of 100 "
+            f"units with this standard deviation, Var(z) at the last layer is {ratio:.2g} "
+            "times that at the first (median over 5 seeds)."
         )
 
-    return _guarded(title, body, raise_on_failure)
+    return _same_array(
+        function,
+        title,
+        [(shape, reference(*shape)) for shape in shapes],
+        lambda args: f"`{_name(function)}({args[0]}, {args[1]})`",
+        hint_of,
+        done,
+        time_limit,
+        raise_on_failure,
+        rtol=1e-9,
+        atol=0.0,
+    )
 
 
 def lsuv_scale(
@@ -1351,34 +1377,29 @@ def lsuv_scale(
 ) -> Result:
     """Check ``function(z) -> s``: the number by which LSUV divides a layer's weights so
     that its weighted sums ``z`` (examples x units, one batch) get variance 1."""
-    limit = _limit(time_limit)
-    title = "LSUV's rescaling factor"
     rng = np.random.default_rng(3)
     batches = [rng.normal(0.0, s, size=(200, 50)) for s in (0.1, 1.0, 7.0)]
     batches.append(rng.normal(2.0, 3.0, size=(64, 8)))
     cases = [((z,), np.std(z)) for z in batches]
-
-    def body() -> str:
-        _require_callable(function)
-        _same_array(
-            function,
-            cases,
-            limit,
-            lambda args: f"`{_name(function)}(z)` for z of shape {args[0].shape}",
-            lambda args, got, want: (
-                "Dividing z by s must leave it with variance 1 over all its entries: s is the "
-                "standard deviation of z (np.std over every example and unit), not the variance."
-            ),
-            rtol=1e-9,
-        )
-        z = batches[-1]
-        return (
+    z = batches[-1]
+    return _same_array(
+        function,
+        "LSUV's rescaling factor",
+        cases,
+        "z",
+        lambda args, got, want: (
+            "Dividing z by s must leave it with variance 1 over all its entries: s is the "
+            "standard deviation of z (np.std over every example and unit), not the variance."
+        ),
+        lambda: (
             f"right on {len(cases)} batches: divided by s, the weighted sums of shape "
             f"{z.shape} have variance {np.var(z / np.std(z)):.3g}; LSUV repeats this layer "
             "after layer, from the input up."
-        )
-
-    return _guarded(title, body, raise_on_failure)
+        ),
+        time_limit,
+        raise_on_failure,
+        rtol=1e-9,
+    )
 
 
 def distinct_units(
@@ -1439,7 +1460,6 @@ def _normalisation_forward(
     """Check ``function(x, gamma, beta[, running_mean, running_var])`` against a forward
     pass of ``layer_class`` (``mode``: ``"train"``, ``"eval"`` with running averages
     passed too, or ``"any"`` for a layer without modes) with random ``gamma``, ``beta``."""
-    limit = _limit(time_limit)
     rng = np.random.default_rng(seed)
     inputs = _norm_cases(rng) + ([] if mode == "train" else [rng.normal(size=(1, 3))])
     cases = []
@@ -1455,19 +1475,16 @@ def _normalisation_forward(
             layer.training = False
         cases.append((args, layer.forward(x)))
     names = "x, gamma, beta" + (", running_mean, running_var" if mode == "eval" else "")
-
-    def body() -> str:
-        _require_callable(function)
-        _same_array(
-            function,
-            cases,
-            limit,
-            lambda args: f"`{_name(function)}({names})` for x of shape {args[0].shape}",
-            lambda args, got, want: hint,
-        )
-        return f"right on {len(cases)} inputs. {done}"
-
-    return _guarded(title, body, raise_on_failure)
+    return _same_array(
+        function,
+        title,
+        cases,
+        names,
+        lambda args, got, want: hint,
+        lambda: f"right on {len(cases)} inputs. {done}",
+        time_limit,
+        raise_on_failure,
+    )
 
 
 def batchnorm_forward(
@@ -1501,8 +1518,6 @@ def batchnorm_backward(
     ``upstream = dL/dy``, against :class:`actnet.nn.BatchNorm`."""
     from actnet.nn import BatchNorm
 
-    limit = _limit(time_limit)
-    title = "batch normalisation, backward"
     rng = np.random.default_rng(6)
     cases = []
     for x in _norm_cases(rng):
@@ -1526,23 +1541,21 @@ def batchnorm_backward(
             else ""
         )
 
-    def body() -> str:
-        _require_callable(function)
-        _same_array(
-            function,
-            cases,
-            limit,
-            lambda args: f"`{_name(function)}(x, gamma, upstream)` for x of shape {args[0].shape}",
-            hint,
-            atol=1e-9,
-        )
-        sums = np.abs(cases[0][1].sum(axis=0)).max()
-        return (
+    sums = np.abs(cases[0][1].sum(axis=0)).max()
+    return _same_array(
+        function,
+        "batch normalisation, backward",
+        cases,
+        "x, gamma, upstream",
+        hint,
+        lambda: (
             f"right on {len(cases)} batches. Summed over the batch, dx is {sums:.1e} in every "
             "column: a bias added just before batch normalisation gets no gradient."
-        )
-
-    return _guarded(title, body, raise_on_failure)
+        ),
+        time_limit,
+        raise_on_failure,
+        atol=1e-9,
+    )
 
 
 def layernorm_forward(

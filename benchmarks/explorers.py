@@ -28,6 +28,7 @@ the same machine. Chromium: ``$ACTNET_CHROMIUM`` or the first on PATH.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -295,12 +296,85 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-_RUN_ALL = """async () => {
+@contextlib.contextmanager
+def jupyterlab(home: Path, bin_dir: Path, env: dict[str, str], fail=sys.exit):
+    """JupyterLab from ``bin_dir`` (first on its PATH, so that its kernel is the environment's
+    own python3) serving ``home`` on 127.0.0.1 only, its configuration,
+    data, settings and IPython folders inside ``home``: yields ``(address, token)`` once
+    it answers, and stops it afterwards. Its log is ``home/jupyterlab.log``.
+
+    The page exposes ``window.jupyterapp`` (to run every cell from a test), puts every
+    cell in the page, and asks no questions about news or updates. If it has not answered
+    within two minutes, ``fail`` is called with the end of its log (and must raise).
+    """
+    token, port = secrets.token_hex(16), _free_port()
+    env = {**env, "PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"}
+    for variable, folder in (
+        ("JUPYTER_CONFIG_DIR", "config"),
+        ("JUPYTER_DATA_DIR", "data"),  # no user kernels: the environment's own python3
+        ("JUPYTER_RUNTIME_DIR", "runtime"),
+        ("JUPYTERLAB_SETTINGS_DIR", "settings"),
+        ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
+        ("IPYTHONDIR", "ipython"),
+    ):
+        env[variable] = str(home / folder)
+    for extension, name, text in (
+        ("apputils-extension", "notification", '{"fetchNews": "false"}'),
+        ("notebook-extension", "tracker", '{"windowingMode": "none"}'),
+    ):
+        folder = home / "settings" / "@jupyterlab" / extension
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.jupyterlab-settings").write_text(text)
+    log_path = home / "jupyterlab.log"
+    log = log_path.open("w")
+    server = subprocess.Popen(
+        [
+            bin_dir / "jupyter-lab",
+            "--no-browser",
+            "--allow-root",
+            f"--ServerApp.token={token}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.root_dir={home}",
+            "--LabApp.expose_app_in_browser=True",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        cwd=home,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    fail("JupyterLab did not start:\n" + log_path.read_text()[-3000:])
+                time.sleep(0.5)
+        yield base, token
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+RUN_ALL = """async () => {
     const app = window.jupyterapp;
     await app.restored;
     const panel = app.shell.currentWidget;
     await panel.context.ready;
     await panel.sessionContext.ready;
+    // resolves once the last cell has finished (false if one failed), or 'timed out'
     const limit = new Promise(done => setTimeout(() => done('timed out'), 300000));
     return await Promise.race([app.commands.execute('notebook:run-all-cells'), limit]);
 }"""
@@ -335,7 +409,9 @@ def _titles() -> dict:
     source = inspect.getsource(module)
     found = {}
     for name in explorer_factories():
-        match = re.search(rf"def {name}\(.*?return Explorer\(\s*\"([^\"]+)\"", source, re.S)
+        match = re.search(
+            rf"def {name}\(.*?return (?:Explorer|_explorer)\(\s*\"([^\"]+)\"", source, re.S
+        )
         if match:
             found[name] = match[1]
     return found
@@ -359,60 +435,16 @@ def lab(
     for notebook in extra:
         shutil.copy(notebook, home / "book" / notebook.name)
     chapters = [*chapters, *(n.stem for n in extra)]
-    token, port = secrets.token_hex(16), _free_port()
+    bin_dir = Path(sys.executable).parent
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "MPLBACKEND")}
     env["PYTHONPATH"] = str(actnet_root)
     env["OPENBLAS_NUM_THREADS"] = "1"
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    for variable, folder in (
-        ("JUPYTER_CONFIG_DIR", "config"),
-        ("JUPYTER_DATA_DIR", "data"),
-        ("JUPYTER_RUNTIME_DIR", "runtime"),
-        ("JUPYTERLAB_SETTINGS_DIR", "settings"),
-        ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
-        ("IPYTHONDIR", "ipython"),
-    ):
-        env[variable] = str(home / folder)
-    for extension, name, text in (
-        ("apputils-extension", "notification", '{"fetchNews": "false"}'),
-        ("notebook-extension", "tracker", '{"windowingMode": "none"}'),
-    ):
-        folder = home / "settings" / "@jupyterlab" / extension
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{name}.jupyterlab-settings").write_text(text)
-    log = (home / "lab.log").open("w")
-    server = subprocess.Popen(
-        [
-            Path(sys.executable).parent / "jupyter-lab",
-            "--no-browser",
-            "--allow-root",
-            f"--ServerApp.token={token}",
-            "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}",
-            "--ServerApp.port_retries=0",
-            f"--ServerApp.root_dir={home}",
-            "--LabApp.expose_app_in_browser=True",
-            "--LabApp.news_url=None",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        ],
-        cwd=home,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
     results: dict = {}
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    sys.exit("JupyterLab did not start:\n" + (home / "lab.log").read_text()[-2000:])
-                time.sleep(0.5)
-        with sync_playwright() as playwright:
+        with (
+            jupyterlab(home, bin_dir, env, fail=sys.exit) as (base, token),
+            sync_playwright() as playwright,
+        ):
             browser = playwright.chromium.launch(
                 executable_path=_chromium(), args=CHROMIUM_ARGS, chromium_sandbox=False
             )
@@ -428,7 +460,7 @@ def lab(
                         timeout=90000,
                     )
                     started = time.monotonic()
-                    page.evaluate(_RUN_ALL)
+                    page.evaluate(RUN_ALL)
                     page.wait_for_function(_KERNEL_IDLE, timeout=120000)
                     ran = time.monotonic() - started
                     page.evaluate(_LISTEN)
@@ -475,12 +507,6 @@ def lab(
                     page.close()
             browser.close()
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
         shutil.rmtree(home, ignore_errors=True)
     return results
 

@@ -19,22 +19,16 @@ from nbclient import NotebookClient
 
 from actnet.assign import SOLUTION_MARKERS, edition, write_editions
 
+# the chapters as the table of contents lists them; pytest puts tests/book on the path only
+# for the tests collected there
+sys.path.insert(0, str(Path(__file__).parent / "book"))
+from book_pages import chapters  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "book" / "exercises"
 STUDENT = EXERCISES / "student"
-STEMS = [
-    "nonlinearity",
-    "sigmoid",
-    "tanh",
-    "relu",
-    "initialisation",
-    "normalisation",
-    "variants",
-    "maxout",
-    "output_layer",
-    "choosing",
-    "modern",
-]
+# one exercise notebook per chapter of the course, in the book's order
+STEMS = chapters()
 
 
 def source(stem):

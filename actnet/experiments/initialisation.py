@@ -28,20 +28,18 @@ __all__ = [
 
 ActivationLike = str | Activation
 
-#: A run whose training loss ends above this multiple of its loss at initialisation diverged.
-DIVERGED_LOSS_FACTOR = 10.0
-
 
 def run_diverged(history: History, net: MLP) -> bool:
-    """True if a training run diverged: its loss or a parameter is NaN or infinite, or its
-    final loss is more than :data:`DIVERGED_LOSS_FACTOR` times its loss at initialisation.
+    """True if a training run diverged, by the one rule of :meth:`actnet.nn.MLP.fit`
+    (:attr:`~actnet.nn.History.diverged`: a non-finite loss or parameter, a loss above
+    :data:`~actnet.nn.LOSS_GROWTH_LIMIT` times its start, exploding parameters); a loss
+    or a parameter that is NaN or infinite in the record or the network says so too.
 
     Dead units, saturation or accuracy of such a network say nothing about the
     activation: experiments report the run as diverged instead.
     """
-    loss = history.loss
-    finite = np.all(np.isfinite(loss)) and all(np.all(np.isfinite(p)) for p in net.params)
-    return bool(history.diverged or not finite or loss[-1] > DIVERGED_LOSS_FACTOR * loss[0])
+    finite = np.all(np.isfinite(history.loss)) and all(np.all(np.isfinite(p)) for p in net.params)
+    return bool(history.diverged or not finite)
 
 
 def spread_cell(values: np.ndarray, diverged: np.ndarray | None = None, digits: int = 3) -> str:

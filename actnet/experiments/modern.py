@@ -16,6 +16,7 @@ from actnet import data
 from actnet._validate import integer_at_least, positive_number
 from actnet.activations import Activation, get
 from actnet.experiments.cost import cost
+from actnet.experiments.seeds import Spread
 from actnet.experiments.variants import Table
 from actnet.nn import (
     GLU_VARIANTS,
@@ -188,21 +189,33 @@ class GluComparison:
                 raise ValueError(f"{name!r} is not one of {', '.join(names)}")
         return self.variants.index(variant), self.datasets.index(dataset)
 
+    def _over_kept_runs(self, statistic: Callable[[Spread], float], minimum: int = 1):
+        """Shape ``(variants, datasets)``: ``statistic`` of the final losses over the seeds
+        as a :class:`~actnet.experiments.seeds.Spread` (diverged runs left out), NaN where
+        fewer than ``minimum`` runs are kept."""
+        out = np.full(self.final_loss.shape[:2], np.nan)
+        for index in np.ndindex(out.shape):
+            kept = np.where(self.diverged[index], np.nan, self.final_loss[index])
+            runs = Spread(kept, self.seeds)
+            if runs.n >= minimum:
+                out[index] = statistic(runs)
+        return out
+
     def mean_loss(self) -> np.ndarray:
         """Shape ``(variants, datasets)``: the final loss averaged over the runs that did
         not diverge (NaN where all did)."""
-        return _over_kept_runs(self.final_loss, self.diverged, np.mean)
+        return self._over_kept_runs(lambda runs: runs.mean)
 
     def loss_spread(self) -> np.ndarray:
         """Shape ``(variants, datasets)``: the standard deviation (ddof 1) of the final loss
         over the runs that did not diverge (NaN with fewer than two)."""
-        return _over_kept_runs(self.final_loss, self.diverged, lambda v: np.std(v, ddof=1), 2)
+        return self._over_kept_runs(lambda runs: runs.std, minimum=2)
 
     def loss_range(self) -> tuple[np.ndarray, np.ndarray]:
         """The smallest and largest final loss of the runs that did not diverge."""
         return (
-            _over_kept_runs(self.final_loss, self.diverged, np.min),
-            _over_kept_runs(self.final_loss, self.diverged, np.max),
+            self._over_kept_runs(lambda runs: runs.kept.min()),
+            self._over_kept_runs(lambda runs: runs.kept.max()),
         )
 
     def within_noise(self, a: str, b: str, dataset: str) -> bool:
@@ -250,15 +263,6 @@ class GluComparison:
             for i, variant in enumerate(self.variants)
         )
         return Table(("network", *self.datasets), rows)
-
-
-def _over_kept_runs(values, diverged, statistic, minimum: int = 1) -> np.ndarray:
-    out = np.full(values.shape[:2], np.nan)
-    for index in np.ndindex(out.shape):
-        kept = values[index][~diverged[index]]
-        if kept.size >= minimum:
-            out[index] = statistic(kept)
-    return out
 
 
 def _network(variant: str, n_in: int, width: int, n_classes: int, seed: int) -> MLP:

@@ -173,14 +173,16 @@ class VariantProperties:
             return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
     def _dead_cell(self, i: int, j: int, digits: int) -> str:
-        gone, runs = int(self.diverged[i, j].sum()), len(self.seeds)
-        if gone == runs:
+        from actnet.experiments.seeds import spread
+
+        dead = spread(np.where(self.diverged[i, j], np.nan, self.dead_fraction[i, j]), self.seeds)
+        if dead.n == 0:
             return "diverged"
-        kept = self.dead_fraction[i, j][~self.diverged[i, j]]
-        text = _cell(float(kept.mean()), digits)
-        if kept.size > 1:
-            text += f" ± {_cell(float(kept.std(ddof=1)), 2)}"
-        notes = [f"{gone} of {runs} diverged"] if gone else []
+        text = _cell(dead.mean, digits)
+        if dead.n > 1:
+            text += f" ± {_cell(dead.std, 2)}"
+        runs = len(self.seeds)
+        notes = [f"{dead.excluded} of {runs} diverged"] if dead.excluded else []
         idle = int(self.untrained[i, j].sum())
         if idle:
             notes.append(f"{idle} of {runs} did not train")

@@ -44,9 +44,35 @@ def _draw(figure_function):
     return draw
 
 
+def _explorer(title, controls, compute, figure_function, alt, figsize, **more) -> Explorer:
+    """The :class:`Explorer` that draws with ``figure_function`` of :mod:`actnet.plots`, at
+    the resolution of every explorer here."""
+    return Explorer(
+        title, controls, compute, _draw(figure_function), alt, figsize=figsize, dpi=_DPI, **more
+    )
+
+
 def _preferred(value, values):
     """``value`` as a control's default if it is one of ``values`` (else the first value)."""
     return value if value in list(values) else None
+
+
+def _preferred_static(preferred, values) -> list:
+    """The values of ``preferred`` that ``values`` offers, for the kernel-free face (else the
+    first of ``values``)."""
+    return [v for v in preferred if v in list(values)] or [values[0]]
+
+
+def _number(value) -> str:
+    return f"{value:g}"
+
+
+def _number_slider(name: str, values, label: str, preferred, **more) -> Control:
+    """A slider over the numbers ``values``, shown as ``1`` rather than ``1.0``, that starts
+    at ``preferred`` where it is one of them."""
+    return Control(
+        name, list(values), label, default=_preferred(preferred, values), format=_number, **more
+    )
 
 
 # ----------------------------------------------------------------- activation
@@ -73,7 +99,7 @@ def _describe(act: Activation) -> str:
 
 
 def _alpha_label(value) -> str:
-    return "each one's own" if value == "own" else f"{value:g}"
+    return "each one's own" if value == "own" else _number(value)
 
 
 def activation_explorer(
@@ -134,18 +160,11 @@ def activation_explorer(
             static_values=["own", 0.1, 1.0],
             format=_alpha_label,
         ),
-        Control(
-            "beta",
-            list(BETA_VALUES),
-            "β (SiLU, softplus)",
-            default=1.0,
-            static_values=[1.0, 5.0],
-            format=lambda v: f"{v:g}",
-        ),
+        _number_slider("beta", BETA_VALUES, "β (SiLU, softplus)", 1.0, static_values=[1.0, 5.0]),
     ]
     parameters = [c for c in parameters if c.name in taken]
 
-    return Explorer(
+    return _explorer(
         "Activations side by side",
         [
             Control(
@@ -159,10 +178,9 @@ def activation_explorer(
             *parameters,
         ],
         compute,
-        _draw(plots.activation_curves),
+        plots.activation_curves,
         alt,
         figsize=(7.6, 3.0),
-        dpi=_DPI,
         readout=readout,
     )
 
@@ -183,22 +201,13 @@ def saturation_explorer(
             f"weighted sums; saturated {result.activation} outputs per layer: {fractions}."
         )
 
-    return Explorer(
+    return _explorer(
         "Saturation at initialisation",
-        [
-            Control(
-                "init_scale",
-                list(init_scales),
-                "Initial weight scale",
-                default=_preferred(1.0, init_scales),
-                format=lambda v: f"{v:g}",
-            )
-        ],
+        [_number_slider("init_scale", init_scales, "Initial weight scale", 1.0)],
         compute,
-        _draw(plots.saturation),
+        plots.saturation,
         alt,
         figsize=(7.0, 2.8),
-        dpi=_DPI,
     )
 
 
@@ -218,14 +227,13 @@ def vanishing_gradients_explorer(depths: Sequence[int] = (2, 5, 10, 15, 20)) -> 
             f"from the last layer to the first, {kept}."
         )
 
-    return Explorer(
+    return _explorer(
         "Vanishing gradients",
         [Control("depth", list(depths), "Hidden layers", default=_preferred(10, depths))],
         compute,
-        _draw(plots.vanishing_gradients),
+        plots.vanishing_gradients,
         alt,
         figsize=(5.0, 3.0),
-        dpi=_DPI,
     )
 
 
@@ -247,7 +255,7 @@ def zigzag_explorer(learning_rates: Sequence[float] = (0.05, 0.1, 0.2, 0.5, 1.0)
             f"{result.same_sign_fraction:.0%} of steps move both weights the same way; {reached}."
         )
 
-    return Explorer(
+    return _explorer(
         "Zig-zagging weights",
         [
             Control("inputs", ["positive", "zero-centred"], "Inputs", kind="dropdown"),
@@ -256,10 +264,9 @@ def zigzag_explorer(learning_rates: Sequence[float] = (0.05, 0.1, 0.2, 0.5, 1.0)
             ),
         ],
         compute,
-        _draw(plots.zigzag),
+        plots.zigzag,
         alt,
         figsize=(4.2, 3.6),
-        dpi=_DPI,
     )
 
 
@@ -303,7 +310,7 @@ def dying_relu_explorer(
         )
 
     rates = list(learning_rates)
-    return Explorer(
+    return _explorer(
         "Kick the bias",
         [
             Control(
@@ -311,14 +318,13 @@ def dying_relu_explorer(
                 list(activations),
                 "Activation",
                 kind="dropdown",
-                static_values=[a for a in ("relu", "leaky_relu") if a in activations]
-                or [activations[0]],
+                static_values=_preferred_static(("relu", "leaky_relu"), activations),
             ),
-            Control(
+            _number_slider(
                 "learning_rate",
                 rates,
                 "Learning rate",
-                default=_preferred(0.5, rates),
+                0.5,
                 static_values=list(
                     dict.fromkeys(
                         [
@@ -328,7 +334,6 @@ def dying_relu_explorer(
                         ]
                     )
                 ),
-                format=lambda v: f"{v:g}",
             ),
             Control(
                 "kicks",
@@ -339,10 +344,9 @@ def dying_relu_explorer(
             ),
         ],
         compute,
-        _draw(plots.kick_the_bias),
+        plots.kick_the_bias,
         alt,
         figsize=(8.0, 2.6),
-        dpi=_DPI,
         readout=readout,
     )
 
@@ -367,17 +371,16 @@ def bias_kick_explorer(
             f"for {steps} steps: it {fate}; its bias ends at {result.bias[-1]:.2f}."
         )
 
-    return Explorer(
+    return _explorer(
         "Kick the bias",
         [
             Control("activation", ["relu", "leaky_relu"], "Activation", kind="dropdown"),
             Control("kick", list(kicks), "Bias after the kick", default=kicks[-1]),
         ],
         compute,
-        _draw(plots.bias_kick),
+        plots.bias_kick,
         alt,
         figsize=(8.0, 2.6),
-        dpi=_DPI,
     )
 
 
@@ -465,7 +468,7 @@ def playground_explorer(
         return f"Epoch {run.epochs}: loss {run.loss[-1]:.3f}, training accuracy {run.accuracy:.0%}."
 
     if static_inits is None:
-        static_inits = [i for i in ("he", "zeros") if i in inits] or inits[:1]
+        static_inits = _preferred_static(("he", "zeros"), inits)
     layer_controls = [
         Control(
             f"activation_{k}",
@@ -477,7 +480,7 @@ def playground_explorer(
         )
         for k in layers
     ]
-    return Explorer(
+    return _explorer(
         "Network playground",
         [
             Control("dataset", list(dataset_names), "Data set", kind="dropdown"),
@@ -488,7 +491,7 @@ def playground_explorer(
                 kind="dropdown",
                 static_values=list(static_activations)
                 if static_activations is not None
-                else [a for a in ("relu", "tanh") if a in activations] or [activations[0]],
+                else _preferred_static(("relu", "tanh"), activations),
             ),
             *layer_controls,
             Control(
@@ -529,10 +532,9 @@ def playground_explorer(
             ),
         ],
         compute,
-        _draw(plots.playground),
+        plots.playground,
         alt,
         figsize=(6.0, 2.6),
-        dpi=_DPI,
         readout=readout,
     )
 
@@ -557,7 +559,7 @@ def maxout_explorer(
             f": {same[0]}." if same else "."
         )
 
-    return Explorer(
+    return _explorer(
         "Maxout: the maximum of two lines",
         [
             Control(
@@ -568,10 +570,9 @@ def maxout_explorer(
             ),
         ],
         compute,
-        _draw(plots.maxout_unit),
+        plots.maxout_unit,
         alt,
         figsize=(4.6, 3.0),
-        dpi=_DPI,
     )
 
 
@@ -603,14 +604,13 @@ def report_card_explorer(
             f"{card.max_derivative:.3g}, race rank {card.race_rank}."
         )
 
-    return Explorer(
+    return _explorer(
         "Activation report card",
         [Control("name", list(names), "Activation", kind="dropdown")],
         compute,
-        _draw(plots.report_card),
+        plots.report_card,
         alt,
         figsize=(4.4, 4.6),
-        dpi=_DPI,
     )
 
 
@@ -676,7 +676,7 @@ def signal_spread_explorer(
             f"weight gradients, layer by layer. {summary(result, values)}."
         )
 
-    return Explorer(
+    return _explorer(
         "The signal through the layers",
         [
             Control(
@@ -684,7 +684,7 @@ def signal_spread_explorer(
                 list(activations),
                 "Activation",
                 kind="dropdown",
-                static_values=[a for a in ("tanh", "relu") if a in activations] or [activations[0]],
+                static_values=_preferred_static(("tanh", "relu"), activations),
             ),
             Control(
                 "init",
@@ -692,8 +692,7 @@ def signal_spread_explorer(
                 "Initial weights",
                 kind="dropdown",
                 default=_preferred("xavier_normal", inits),
-                static_values=[i for i in ("small", "xavier_normal", "he", "large") if i in inits]
-                or [inits[0]],
+                static_values=_preferred_static(("small", "xavier_normal", "he", "large"), inits),
                 format=lambda v: _INIT_LABELS[v],
             ),
             Control(
@@ -706,10 +705,9 @@ def signal_spread_explorer(
             ),
         ],
         compute,
-        _draw(plots.signal_spread),
+        plots.signal_spread,
         alt,
         figsize=(8.0, 2.8),
-        dpi=_DPI,
         readout=lambda result, values: summary(result, values) + ".",
     )
 
@@ -748,25 +746,23 @@ def normalisation_explorer(
             f"{summary(result, values)}; the right panel shows the final losses."
         )
 
-    return Explorer(
+    return _explorer(
         "Learning rate, with and without batch normalisation",
         [
             Control("activation", list(activations), "Activation", kind="dropdown"),
-            Control(
+            _number_slider(
                 "learning_rate",
                 rates,
                 "Learning rate",
-                default=_preferred(3.0, rates),
+                3.0,
                 # two rates in the kernel-free face: each frame trains ten networks
                 static_values=[r for r in (0.3, 3.0) if r in rates] or rates[-1:],
-                format=lambda v: f"{v:g}",
             ),
         ],
         compute,
-        _draw(plots.normalisation_remedy),
+        plots.normalisation_remedy,
         alt,
         figsize=(7.0, 2.8),
-        dpi=_DPI,
         readout=lambda result, values: summary(result, values) + ".",
     )
 
@@ -798,7 +794,7 @@ def softmax_temperature_explorer(
             f"{result.entropy[0]:.2f} of at most {result.max_entropy:.2f} nats."
         )
 
-    return Explorer(
+    return _explorer(
         "Softmax temperature",
         [
             Control(
@@ -806,19 +802,12 @@ def softmax_temperature_explorer(
                 presets,
                 "Logits",
                 kind="dropdown",
-                format=lambda z: ", ".join(f"{v:g}" for v in z),
+                format=lambda z: ", ".join(map(_number, z)),
             ),
-            Control(
-                "temperature",
-                list(temperatures),
-                "Temperature T",
-                default=_preferred(1.0, temperatures),
-                format=lambda t: f"{t:g}",
-            ),
+            _number_slider("temperature", temperatures, "Temperature T", 1.0),
         ],
         compute,
-        _draw(plots.softmax_probabilities),
+        plots.softmax_probabilities,
         alt,
         figsize=(4.6, 3.0),
-        dpi=_DPI,
     )

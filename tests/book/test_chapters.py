@@ -37,121 +37,116 @@ class Chapter:
     links_glossary: bool = False
 
 
+def words(text: str) -> tuple[str, ...]:
+    """Names written one after another: ``"race kick dying"``."""
+    return tuple(text.split())
+
+
+def items(text: str) -> tuple[str, ...]:
+    """Titles or authors, which hold spaces, written with ``"; "`` between them."""
+    return tuple(text.split("; "))
+
+
 CHAPTERS = {
     "nonlinearity": Chapter(
-        figures=("collapse", "rings", "relu-step", "relu-approximation", "regression-output"),
-        explorers=("Network playground",),
-        exercises=("affine", "predict-identity", "step-code", "polynomial", "depth"),
-        cites=("Cybenko", "Hornik", "Leshno"),
+        figures=words("collapse rings relu-step relu-approximation regression-output"),
+        explorers=items("Network playground"),
+        exercises=words("affine predict-identity step-code polynomial depth"),
+        cites=items("Cybenko; Hornik; Leshno"),
         glued_at_least=20,
         coding_exercise="step-code",
     ),
     "sigmoid": Chapter(
-        figures=("curve", "vanishing", "race", "saturation", "zigzag", "cost"),
-        explorers=("Vanishing gradients", "Saturation at initialisation", "Zig-zagging weights"),
-        exercises=("derivative", "predict-tanh", "stable-code", "gates"),
-        cites=("LeCun", "Glorot", "Karpathy"),
+        figures=words("curve vanishing race saturation zigzag cost"),
+        explorers=items("Vanishing gradients; Saturation at initialisation; Zig-zagging weights"),
+        exercises=words("derivative predict-tanh stable-code gates"),
+        cites=items("LeCun; Glorot; Karpathy"),
         glued_at_least=25,
         timing_cells=1,
         coding_exercise="stable-code",
     ),
     "tanh": Chapter(
-        figures=("forms", "zigzag", "saturated", "cost", "lecun"),
-        explorers=("Zig-zagging weights", "Vanishing gradients"),
-        exercises=("derivative", "predict-zigzag", "code-scaled", "open-scaled"),
-        cites=("LeCun et al.", "Glorot and Bengio", "Krizhevsky et al."),
+        figures=words("forms zigzag saturated cost lecun"),
+        explorers=items("Zig-zagging weights; Vanishing gradients"),
+        exercises=words("derivative predict-zigzag code-scaled open-scaled"),
+        cites=items("LeCun et al.; Glorot and Bengio; Krizhevsky et al."),
         glued_at_least=40,
         timing_cells=1,
         coding_exercise="code-scaled",
     ),
     "relu": Chapter(
-        figures=("race", "kick", "dying", "zeros", "born-dead"),
-        explorers=("Kick the bias",),
-        exercises=("dead-gradient", "predict-kick", "code-dead", "open-revive"),
-        cites=(
-            "Krizhevsky et al.",
-            "Karpathy",
-            "Lu et al.",
-            "He et al.",
-            "Ioffe and Szegedy",
-            "Nair and Hinton",
-            "Glorot et al.",
-            "Srivastava et al.",
+        figures=words("race kick dying zeros born-dead"),
+        explorers=items("Kick the bias"),
+        exercises=words("dead-gradient predict-kick code-dead open-revive"),
+        cites=items(
+            "Krizhevsky et al.; Karpathy; Lu et al.; He et al.; Ioffe and Szegedy; "
+            "Nair and Hinton; Glorot et al.; Srivastava et al."
         ),
         glued_at_least=40,
         timing_cells=1,
         coding_exercise="code-dead",
     ),
     "initialisation": Chapter(
-        figures=("symmetry", "tanh", "relu", "lsuv"),
-        explorers=("The signal through the layers",),
-        exercises=("uniform", "predict-sigmoid", "code-he", "open-batch"),
-        cites=(
-            "Glorot and Bengio",
-            "He et al.",
-            "Klambauer et al.",
-            "Mishkin and Matas",
-            "Lu et al.",
-            "Saxe et al.",
+        figures=words("symmetry tanh relu lsuv"),
+        explorers=items("The signal through the layers"),
+        exercises=words("uniform predict-sigmoid code-he open-batch"),
+        cites=items(
+            "Glorot and Bengio; He et al.; Klambauer et al.; Mishkin and Matas; Lu et al.; "
+            "Saxe et al."
         ),
         glued_at_least=40,
         coding_exercise="code-he",
         links_glossary=True,
     ),
     "normalisation": Chapter(
-        figures=("relu", "sigmoid", "bias"),
-        explorers=("Learning rate, with and without batch normalisation",),
-        exercises=("shift", "predict-eval", "code-layernorm", "open-order"),
-        cites=("Ioffe and Szegedy", "Ba et al.", "He et al.", "Glorot and Bengio"),
+        figures=words("relu sigmoid bias"),
+        explorers=items("Learning rate, with and without batch normalisation"),
+        exercises=words("shift predict-eval code-layernorm open-order"),
+        cites=items("Ioffe and Szegedy; Ba et al.; He et al.; Glorot and Bengio"),
         glued_at_least=30,
         coding_exercise="code-layernorm",
         links_glossary=True,
     ),
     "variants": Chapter(
-        figures=("gallery", "kick", "prelu", "selfnorm", "gelu"),
-        explorers=("Kick the bias", "Activations side by side"),
-        exercises=("selu-lambda", "half", "prelu-zero", "softsign", "open"),
-        cites=("Maas", "Clevert", "Klambauer", "Hendrycks and Gimpel", "Elfwing", "Misra"),
+        figures=words("gallery kick prelu selfnorm gelu"),
+        explorers=items("Kick the bias; Activations side by side"),
+        exercises=words("selu-lambda half prelu-zero softsign open"),
+        cites=items("Maas; Clevert; Klambauer; Hendrycks and Gimpel; Elfwing; Misra"),
         glued_at_least=80,
         timing_cells=1,
     ),
     "maxout": Chapter(
-        figures=("fit", "difference"),
-        explorers=("Maxout: the maximum of two lines",),
-        exercises=("slopes", "rounding", "abs", "budget"),
-        cites=("Shuning Wang. General constructive representations", "Goodfellow"),
+        figures=words("fit difference"),
+        explorers=items("Maxout: the maximum of two lines"),
+        exercises=words("slopes rounding abs budget"),
+        cites=items("Shuning Wang. General constructive representations; Goodfellow"),
         glued_at_least=20,
         links_glossary=True,
     ),
     "output_layer": Chapter(
-        figures=("gradient", "two-class", "overflow", "temperature", "labels"),
-        explorers=("Softmax temperature",),
-        exercises=("soft-targets", "predict-shift", "code-logsumexp", "open-labels"),
-        cites=("Bridle", "LeCun et al.", "Hinton et al."),
+        figures=words("gradient two-class overflow temperature labels"),
+        explorers=items("Softmax temperature"),
+        exercises=words("soft-targets predict-shift code-logsumexp open-labels"),
+        cites=items("Bridle; LeCun et al.; Hinton et al."),
         glued_at_least=50,
         coding_exercise="code-logsumexp",
     ),
     "choosing": Chapter(
-        figures=("cards",),
-        explorers=("Activation report card",),
-        exercises=("gates", "born-dead", "output", "design", "open"),
-        cites=("Hochreiter and Schmidhuber, 1997", "Cho"),
+        figures=words("cards"),
+        explorers=items("Activation report card"),
+        exercises=words("gates born-dead output design open"),
+        cites=items("Hochreiter and Schmidhuber, 1997; Cho"),
         glued_at_least=25,
         timing_cells=1,
         links_glossary=True,
     ),
     "modern": Chapter(
-        figures=("widths", "glu", "mobile"),
-        explorers=("Activations side by side",),
-        exercises=("width", "predict-cap", "code-hard-swish", "open"),
-        cites=(
-            "Hendrycks and Gimpel",
-            "Devlin et al.",
-            "Radford et al.",
-            "Dauphin et al.",
-            "Shazeer",
-            "Howard et al.",
-            "Ramachandran et al.",
+        figures=words("widths glu mobile"),
+        explorers=items("Activations side by side"),
+        exercises=words("width predict-cap code-hard-swish open"),
+        cites=items(
+            "Hendrycks and Gimpel; Devlin et al.; Radford et al.; Dauphin et al.; Shazeer; "
+            "Howard et al.; Ramachandran et al."
         ),
         glued_at_least=35,
         timing_cells=1,

@@ -15,16 +15,18 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
+import runpy
 import shutil
-import socket
-import subprocess
 import time
-import urllib.request
 
 import pytest
 
 from .browser_support import ROOT, binder_environment, notebook_files
+
+# the benchmark of the explorers starts JupyterLab as Binder does and runs a notebook's
+# cells in it; both serve here too
+_BENCHMARK = runpy.run_path(str(ROOT / "benchmarks" / "explorers.py"))
+jupyterlab, RUN_ALL = _BENCHMARK["jupyterlab"], _BENCHMARK["RUN_ALL"]
 
 pytestmark = pytest.mark.browser
 
@@ -38,12 +40,6 @@ RUN = [n for n in NOTEBOOKS if "/student/" not in n] + [
 RAW_MYST = ("{glue", "{eval}", ":label:", ":class: dropdown", "{solution", "{exercise", "{figure")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory, artifacts):
     """JupyterLab on 127.0.0.1 over a copy of the book: (its address, its token, its folder)."""
@@ -53,70 +49,10 @@ def lab(tmp_path_factory, artifacts):
     shutil.copytree(
         ROOT / "book", home / "book", ignore=shutil.ignore_patterns(".ipynb_checkpoints")
     )
-    token, port = secrets.token_hex(16), _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     env.pop("MPLBACKEND", None)  # Binder sets none; the chapters choose inline themselves
-    env["PATH"] = f"{environment / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-    for variable, folder in (
-        ("JUPYTER_CONFIG_DIR", "config"),
-        ("JUPYTER_DATA_DIR", "data"),  # no user kernels: the environment's own python3
-        ("JUPYTER_RUNTIME_DIR", "runtime"),
-        ("JUPYTERLAB_SETTINGS_DIR", "settings"),
-        ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
-        ("IPYTHONDIR", "ipython"),
-    ):
-        env[variable] = str(home / folder)
-    # no "would you like news?" prompt over the notebook
-    notification = home / "settings" / "@jupyterlab" / "apputils-extension"
-    notification.mkdir(parents=True)
-    (notification / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
-    # every cell in the page, so that all of a notebook can be read at once
-    notebook_settings = home / "settings" / "@jupyterlab" / "notebook-extension"
-    notebook_settings.mkdir(parents=True)
-    (notebook_settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
-    log = (home / "jupyterlab.log").open("w")
-    server = subprocess.Popen(
-        [
-            environment / "bin" / "jupyter-lab",
-            "--no-browser",
-            "--allow-root",
-            f"--ServerApp.token={token}",
-            "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}",
-            "--ServerApp.port_retries=0",
-            f"--ServerApp.root_dir={home}",
-            "--LabApp.expose_app_in_browser=True",  # window.jupyterapp, to run all cells
-            "--LabApp.news_url=None",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        ],
-        cwd=home,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(
-                        "JupyterLab did not start:\n"
-                        + (home / "jupyterlab.log").read_text()[-3000:]
-                    )
-                time.sleep(0.5)
+    with jupyterlab(home, environment / "bin", env, fail=pytest.fail) as (base, token):
         yield base, token, home
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -129,17 +65,6 @@ def lab_context(browser, lab):
     yield context
     context.close()
 
-
-_RUN_ALL = """async () => {
-    const app = window.jupyterapp;
-    await app.restored;
-    const panel = app.shell.currentWidget;
-    await panel.context.ready;
-    await panel.sessionContext.ready;
-    // resolves once the last cell has finished (false if one failed); a hang fails the test
-    const limit = new Promise(done => setTimeout(() => done('timed out'), 300000));
-    return await Promise.race([app.commands.execute('notebook:run-all-cells'), limit]);
-}"""
 
 _OUTPUTS = """() => {
     const panel = window.jupyterapp.shell.currentWidget;
@@ -306,7 +231,7 @@ def test_notebook_runs_in_jupyterlab_and_its_first_explorer_is_live(
     try:
         _open(page, base, token, name)
         started = time.monotonic()
-        outcome = page.evaluate(_RUN_ALL)
+        outcome = page.evaluate(RUN_ALL)
         assert outcome is True or _problems(page.evaluate(_OUTPUTS)) == [], outcome
         # run-all resolves when the last cell finishes; then the kernel must settle idle
         page.wait_for_function(f"() => ({_KERNEL})() === 'idle'", timeout=60000)
