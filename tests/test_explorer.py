@@ -217,3 +217,25 @@ def test_moving_another_control_starts_a_counter_again():
     ex.widget()
     ex._inputs["names"][2].value = True  # a live toggle restarts it too
     assert ex.values == {"names": ("a", "c"), "n": 0} and ex._inputs["n"].value == 0
+
+
+def test_no_text_in_a_frame_is_smaller_than_10_points_and_the_page_is_told():
+    from matplotlib.text import Text
+
+    from actnet.widgets.explorer import SMALLEST_TEXT_PT
+
+    def draw(data, fig):
+        ax = fig.add_subplot()
+        ax.plot(data, label="tiny legend")
+        ax.legend(fontsize=6)
+        ax.tick_params(labelsize=7)
+
+    ex = _explorer()
+    ex.draw = draw
+    page = ex.fallback_html()
+    sizes = [t.get_fontsize() for t in ex._figure.findobj(Text) if t.get_text().strip()]
+    assert SMALLEST_TEXT_PT == 10.0
+    assert min(sizes) == 10.0  # the legend's 6 pt and the ticks' 7 pt were raised
+    assert ex.smallest_text_pt == 10.0
+    # 10 pt at the explorer's dpi, in pixels of the image at its own size
+    assert f"data-actnet-text-px='{10 * ex.dpi / 72:g}'" in page

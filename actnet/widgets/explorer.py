@@ -26,6 +26,18 @@ __all__ = ["Control", "Explorer"]
 
 _KINDS = ("slider", "dropdown", "multiselect", "counter")
 
+def _texts(figure):
+    """The figure's text objects that show something."""
+    from matplotlib.text import Text
+
+    return [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+SMALLEST_TEXT_PT = 10.0
+"""No text in an explorer's figure is smaller (a legend, a tick label): at the
+explorers' 72 dpi a point is a pixel, so the text is 10 px where the figure is shown
+at its own size, as the book shows it on a laptop and, scrolling sideways, on a phone."""
+
 _FALLBACK_SCRIPT = """
 (function (root) {
   var data = JSON.parse(root.querySelector("script.actnet-frames").textContent);
@@ -214,6 +226,8 @@ class Explorer:
     _status: Any = field(init=False, default=None, repr=False)
     _readout: Any = field(init=False, default=None, repr=False)
     _syncing: bool = field(init=False, default=False, repr=False)
+    smallest_text_pt: float = field(init=False, default=float("inf"))
+    """The smallest text drawn so far (points), after :data:`SMALLEST_TEXT_PT` is applied."""
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.controls]
@@ -395,7 +409,11 @@ class Explorer:
         canvas = figure.canvas
         if not isinstance(canvas, FigureCanvasAgg):
             canvas = FigureCanvasAgg(figure)
+        first = not self._laid_out
+        self._raise_small_text(figure, everything=fresh or first)
         canvas.draw()
+        if fresh or first:
+            self._measure_text(figure)
         if figure.get_layout_engine() is not None:
             self._laid_out = True
         size = canvas.get_width_height()
@@ -408,6 +426,35 @@ class Explorer:
             while len(self._png_cache) > self.cache_size:
                 self._png_cache.pop(next(iter(self._png_cache)))
         return data
+
+    def _raise_small_text(self, figure, everything: bool) -> None:
+        """Raise every text below :data:`SMALLEST_TEXT_PT` to it (the figure functions
+        also draw the book's static figures, where a smaller legend may fit better);
+        tick labels made while drawing follow their axis' setting, raised too.
+
+        A live redraw into the same axes (``everything=False``) looks only at what a
+        redraw makes again: titles, labels, legends, texts and the tick setting.
+        """
+        texts = _texts(figure) if everything else list(figure.texts)
+        for axes in figure.axes:
+            for axis in (axes.xaxis, axes.yaxis):
+                ticks = axis.get_major_ticks() + (axis.get_minor_ticks() if everything else [])
+                if any(t.label1.get_fontsize() < SMALLEST_TEXT_PT for t in ticks[:3]):
+                    axis.set_tick_params(which="both", labelsize=SMALLEST_TEXT_PT)
+            if not everything:
+                legend = axes.get_legend()
+                texts += [axes.title, axes.xaxis.label, axes.yaxis.label, *axes.texts]
+                texts += legend.get_texts() if legend is not None else []
+        for legend in figure.legends:
+            texts += legend.get_texts()
+        for text in texts:
+            if text.get_fontsize() < SMALLEST_TEXT_PT:
+                text.set_fontsize(SMALLEST_TEXT_PT)
+
+    def _measure_text(self, figure) -> None:
+        """Keep the smallest text of the image just drawn in :attr:`smallest_text_pt`."""
+        sizes = [text.get_fontsize() for text in _texts(figure)]
+        self.smallest_text_pt = min([self.smallest_text_pt, *sizes])
 
     def _key(self):
         """The current values, hashable (None if one is not)."""
@@ -597,9 +644,11 @@ class Explorer:
             "<div class='actnet-explorer'>"
             f"<p style='font-weight:bold;margin:0'>{html.escape(self.title)}</p>"
             + "".join(inputs)
-            + f"<img class='actnet-frame' style='max-width:100%' "
+            + "<div class='actnet-frame-box' style='max-width:100%;overflow-x:auto'>"
+            f"<img class='actnet-frame' style='max-width:100%' "
+            f"data-actnet-text-px='{self.smallest_text_pt * self.dpi / 72:g}' "
             f"src='data:image/png;base64,{frames[index[start_index]]}' "
-            f"alt='{html.escape(alts[start_index], quote=True)}'>"
+            f"alt='{html.escape(alts[start_index], quote=True)}'></div>"
             + (
                 "<p class='actnet-readout' style='margin:0.2em 0'>"
                 f"{html.escape(readouts[start_index])}</p>"

@@ -219,6 +219,14 @@ def visit(contexts, site, artifacts):
                 ),
                 "math": article.evaluate(_MATH),
                 "fit": article.evaluate(_FIT),
+                "explorer_frames": page.eval_on_selector_all(
+                    ".actnet-explorer img.actnet-frame",
+                    """imgs => imgs.map(i => ({
+                        text_px: parseFloat(i.dataset.actnetTextPx),
+                        shown: i.getBoundingClientRect().width,
+                        natural: i.naturalWidth,
+                    }))""",
+                ),
                 "sidebar": page.evaluate(
                     """() => ({
                         brand: document.querySelector('.navbar-brand').textContent.trim(),
@@ -314,6 +322,21 @@ def test_glance_gallery_text_is_at_least_10px_as_displayed(visit, html, width):
     assert abs(on_the_page - drawn_now) <= 2, (on_the_page, drawn_now)
     shown_px = smallest_pt / 72 * dpi * gallery["shown"] / gallery["natural"]
     assert shown_px >= SMALLEST_TEXT_PX, f"{shown_px:.1f} px at {width} px wide"
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_explorer_figure_text_is_at_least_10px_as_displayed(visit, width):
+    """Each kernel-free frame carries its smallest text in pixels at its own size
+    (``data-actnet-text-px``, from the figure's text objects); shown scaled, it shrinks."""
+    frames, small = 0, []
+    for name in PAGES:
+        for frame in visit(name, width)["explorer_frames"]:
+            frames += 1
+            shown_px = frame["text_px"] * frame["shown"] / frame["natural"]
+            if not shown_px >= SMALLEST_TEXT_PX:  # NaN (no attribute) fails too
+                small.append(f"{name}: {shown_px:.1f} px")
+    assert small == [], f"at {width} px wide"
+    assert frames > 5, "the explorers were not found"
 
 
 def test_sidebar_lists_every_page_once(visit):
