@@ -417,19 +417,39 @@ def _titles() -> dict:
     return found
 
 
+@contextlib.contextmanager
+def _browser(given=None):
+    """``given``, a Playwright browser already open (the tests share one for the whole
+    session: Playwright's sync API cannot be started twice in one thread), or Chromium
+    launched here and closed after."""
+    if given is not None:
+        yield given
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=_chromium(), args=CHROMIUM_ARGS, chromium_sandbox=False
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def lab(
     per_control: int,
     chapters: list[str],
     actnet_root: Path,
     shots: Path | None,
     extra: list[Path] = (),
+    browser=None,
 ) -> dict:
     """Per chapter and explorer: ms from input event to the new image loaded, in JupyterLab.
 
     ``extra`` notebooks are run too (after the chapters), e.g. the floor: a widget that
-    only swaps two PNGs already made, which is what JupyterLab and the messages cost."""
-    from playwright.sync_api import sync_playwright
-
+    only swaps two PNGs already made, which is what JupyterLab and the messages cost.
+    ``browser``: a Playwright browser to use (default: Chromium launched here)."""
     home = Path(tempfile.mkdtemp(prefix="actnet-lab-"))
     shutil.copytree(ROOT / "book", home / "book", ignore=shutil.ignore_patterns(".ipynb_*"))
     for notebook in extra:
@@ -443,12 +463,9 @@ def lab(
     try:
         with (
             jupyterlab(home, bin_dir, env, fail=sys.exit) as (base, token),
-            sync_playwright() as playwright,
+            _browser(browser) as chromium,
         ):
-            browser = playwright.chromium.launch(
-                executable_path=_chromium(), args=CHROMIUM_ARGS, chromium_sandbox=False
-            )
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context = chromium.new_context(viewport={"width": 1400, "height": 1000})
             context.set_default_timeout(60000)
             context.route(re.compile(rf"^(?!{re.escape(base)}/)"), lambda route: route.abort())
             for chapter in chapters:
@@ -505,22 +522,18 @@ def lab(
                         "() => window.jupyterapp?.shell.currentWidget?.sessionContext?.shutdown()"
                     )
                     page.close()
-            browser.close()
+            context.close()
     finally:
         shutil.rmtree(home, ignore_errors=True)
     return results
 
 
-def book(per_control: int, html_root: Path, chapters: list[str]) -> dict:
-    """Per page and explorer: ms from a key on a slider to the new frame loaded (no kernel)."""
-    from playwright.sync_api import sync_playwright
-
+def book(per_control: int, html_root: Path, chapters: list[str], browser=None) -> dict:
+    """Per page and explorer: ms from a key on a slider to the new frame loaded (no kernel).
+    ``browser``: a Playwright browser to use (default: Chromium launched here)."""
     results = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=_chromium(), args=CHROMIUM_ARGS, chromium_sandbox=False
-        )
-        context = browser.new_context(viewport={"width": 390, "height": 800})
+    with _browser(browser) as chromium:
+        context = chromium.new_context(viewport={"width": 390, "height": 800})
         context.route(re.compile(r"^(?!file:)"), lambda route: route.abort())
         for chapter in chapters:
             path = html_root / "book" / f"{chapter}.html"
@@ -547,7 +560,7 @@ def book(per_control: int, html_root: Path, chapters: list[str]) -> dict:
                 }
                 print(f"  {key}: {results[key]}", flush=True)
             page.close()
-        browser.close()
+        context.close()
     return results
 
 

@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parents[1]
 # the opening glance, then every chapter of the course in the book's order
 CHAPTERS = ["glance", *chapters()]
 # shown code that does not fit the column yet: the test fails once it does (strict)
-TOO_WIDE = {"modern": "four code lines of the mobile comparison run past 80 characters"}
 # what only the machinery needs: quoting numbers, test markers, installing on Colab
 PLUMBING = ("glue(", "NBVAL", "myst_nb", "%pip", "google.colab", "%matplotlib")
 
@@ -63,12 +62,7 @@ def visible_code(page: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "chapter",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=TOO_WIDE[c]))
-        if c in TOO_WIDE
-        else c
-        for c in CHAPTERS
-    ],
+    CHAPTERS,
 )
 def test_no_plumbing_is_shown_and_every_code_line_fits_80_characters(html, chapter):
     code = visible_code(page(html, chapter))

@@ -17,6 +17,7 @@ from actnet.activations import _GELU_TANH_COEF, Activation, get
 from actnet.experiments._training import ActivationLike
 from actnet.experiments.cost import Cost
 from actnet.experiments.relu import BiasKick, bias_kick, dying_relu
+from actnet.experiments.seeds import SEEDS
 from actnet.nn import MLP
 
 __all__ = [
@@ -226,7 +227,7 @@ def variant_properties(
     seed: int = 0,
     n_samples: int = 200_000,
     learning_rates: tuple[float, ...] = (1.0, 3.0),
-    seeds: tuple[int, ...] = (0, 1, 2, 3, 4),
+    seeds: tuple[int, ...] = SEEDS,
     kick: float = -3.0,
     kick_lr: float = 0.2,
     kick_steps: int = 2000,

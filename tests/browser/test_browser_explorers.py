@@ -12,7 +12,7 @@ import importlib.util
 
 import pytest
 
-from .browser_support import ROOT, chromium_executable
+from .browser_support import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -31,9 +31,10 @@ CHAPTERS = BENCH.chapters_with_explorers()
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_every_control_of_every_live_explorer_changes_its_image(chapter, monkeypatch):
-    monkeypatch.setenv("ACTNET_CHROMIUM", chromium_executable())
-    results = BENCH.lab(2, [chapter], ROOT, None)
+def test_every_control_of_every_live_explorer_changes_its_image(chapter, browser):
+    """Runs in the session's one browser: Playwright's sync API cannot be started a
+    second time while the session's is open."""
+    results = BENCH.lab(2, [chapter], ROOT, None, browser=browser)
     assert results, f"{chapter} shows no live explorer in JupyterLab"
     for name, result in results.items():
         assert result["moves"] > 0, f"{name}: no control was found to move"
