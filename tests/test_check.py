@@ -674,6 +674,14 @@ def test_lsuv_scale_wants_the_standard_deviation():
     assert "not the variance" in failed(check.lsuv_scale(np.var, raise_on_failure=False))
 
 
+def test_lsuv_scale_takes_one_number_in_any_shape_but_not_one_per_unit():
+    assert check.lsuv_scale(lambda z: np.array([z.std()]))
+    assert check.lsuv_scale(lambda z: np.array([[z.std()]]))
+    message = failed(check.lsuv_scale(lambda z: z.std(axis=0), raise_on_failure=False))
+    assert message.endswith("returned 50 numbers; return one number."), message
+    assert "`<lambda>(z)` for z of shape (200, 50)" in message
+
+
 def test_distinct_units_counts_a_unit_with_its_bias():
     assert check.distinct_units(lambda W, b: len(np.unique(np.vstack([W, b]).T, axis=0)))
     without_bias = check.distinct_units(

@@ -143,10 +143,9 @@ class ReportCard:
         if self.runs is None or isinstance(self.dead_fraction_high_lr, str):
             return _word_or_number(self.dead_fraction_high_lr, self.runs, digits)
         runs, n = self.runs, len(self.runs.dead_outcomes)
-        lo, hi = runs.dead.interval
         text = f"{runs.dead.mean:.{digits}f}"
         if runs.dead.n > 1:
-            text += f" ± {(hi - lo) / 2:.{digits}f}"
+            text += f" ± {runs.dead.half_width:.{digits}f}"
         notes = [f"{runs.diverged} of {n} diverged"] if runs.diverged else []
         if runs.untrained:
             notes.append(f"{runs.untrained} of {n} did not train")
@@ -162,8 +161,7 @@ class ReportCard:
             return "diverged" if race.excluded == n else f"diverged ({race.excluded} of {n})"
         if self.runs.race_reached == 0:
             return f"not reached in {self.runs.race_max_epochs}"
-        lo, hi = race.interval
-        text = f"{race.mean:.0f} ± {(hi - lo) / 2:.0f}"
+        text = f"{race.mean:.0f} ± {race.half_width:.0f}"
         missed = race.n - self.runs.race_reached
         notes = [f"{missed} of {n} not reached"] if missed else []
         if race.excluded:

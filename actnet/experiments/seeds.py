@@ -66,10 +66,15 @@ class Spread:
         half = float(t.ppf(0.975, self.n - 1)) * self.std / math.sqrt(self.n)
         return (self.mean - half, self.mean + half)
 
+    @property
+    def half_width(self) -> float:
+        """Half the width of :attr:`interval`: the ``±`` of every table and sentence."""
+        lo, hi = self.interval
+        return (hi - lo) / 2
+
     def format(self, spec: str = ".2g") -> str:
         """``mean ± half-width (n seeds)``, e.g. ``0.42 ± 0.05 (10 seeds)``."""
-        lo, hi = self.interval
-        text = f"{self.mean:{spec}} ± {(hi - lo) / 2:{spec}} ({self.n} seeds"
+        text = f"{self.mean:{spec}} ± {self.half_width:{spec}} ({self.n} seeds"
         return text + (f", {self.excluded} diverged)" if self.excluded else ")")
 
     def __str__(self) -> str:

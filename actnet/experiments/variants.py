@@ -181,7 +181,7 @@ class VariantProperties:
             return "diverged"
         text = _cell(dead.mean, digits)
         if dead.n > 1:
-            text += f" ± {_cell(dead.std, 2)}"
+            text += f" ± {_cell(dead.half_width, 2)}"  # its 95% interval, as the prose's
         runs = len(self.seeds)
         notes = [f"{dead.excluded} of {runs} diverged"] if dead.excluded else []
         idle = int(self.untrained[i, j].sum())

@@ -26,6 +26,7 @@ __all__ = ["Control", "Explorer"]
 
 _KINDS = ("slider", "dropdown", "multiselect", "counter")
 
+
 def _texts(figure):
     """The figure's text objects that show something."""
     from matplotlib.text import Text
