@@ -239,3 +239,23 @@ def test_no_text_in_a_frame_is_smaller_than_10_points_and_the_page_is_told():
     assert ex.smallest_text_pt == 10.0
     # 10 pt at the explorer's dpi, in pixels of the image at its own size
     assert f"data-actnet-text-px='{10 * ex.dpi / 72:g}'" in page
+
+
+def test_live_face_shows_a_kernel_free_frame_without_computing_it_again():
+    """The frames computed for the kernel-free face are what the live face shows for those
+    settings: no second compute, no second drawing; other settings are computed as before."""
+    import base64
+
+    ex = _explorer()
+    ex.widget()
+    page = ex.fallback_html()
+    payload = json.loads(re.search(r"class='actnet-frames'>(.*?)</script>", page).group(1))
+    computed = len(ex.compute_seconds)
+    ex._inputs["slope"].value = 2.0  # slope 2, shift -1: shift -1 is not a static value
+    assert len(ex.compute_seconds) == computed + 1
+    ex._inputs["shift"].value = 1  # slope 2, shift 1: a frame
+    assert len(ex.compute_seconds) == computed + 1
+    assert ex.data == [1.0, 3.0, 5.0]
+    assert ex._readout.value == "" and ex.alt_text() == "a line through 1.0 with slope 2.0"
+    frame = payload["frames"][payload["index"][2 * 2 + 1]]  # slope index 2, shift index 1
+    assert ex._image.value == base64.b64decode(frame)

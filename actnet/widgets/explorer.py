@@ -220,6 +220,8 @@ class Explorer:
     cache_size: int = 64
     """How many images of settings seen the live face keeps."""
     _png_cache: dict = field(init=False, default_factory=dict, repr=False)
+    _frames: dict = field(init=False, default_factory=dict, repr=False)
+    """The kernel-free face's frames, ``{settings: (png, data)}``, reused by the live face."""
     _grid: Any = field(init=False, default=None, repr=False)
     _laid_out: bool = field(init=False, default=False, repr=False)
     _widget: Any = field(init=False, default=None, repr=False)
@@ -271,6 +273,10 @@ class Explorer:
                     self.values[control.name] = control.values[0]
 
     def _recompute(self) -> None:
+        frame = self._frames.get(self._key())
+        if frame is not None:  # computed already for the kernel-free face
+            self.data = frame[1]
+            return
         start = time.perf_counter()
         self.data = self.compute(**self.values)
         self.compute_seconds.append(time.perf_counter() - start)
@@ -391,6 +397,8 @@ class Explorer:
         (the kernel-free face's frames).
         """
         key = None if fresh else self._key()
+        if key in self._frames:
+            return self._frames[key][0]
         if key is not None and key in self._png_cache:
             self._png_cache[key] = self._png_cache.pop(key)  # most recently used last
             return self._png_cache[key]
@@ -607,7 +615,8 @@ class Explorer:
                 # the same data (a parameter that does not apply) is drawn and stored once
                 key = _fingerprint(self.data)
                 if key is None or key not in drawn:
-                    frame = base64.b64encode(self.png(fresh=True)).decode("ascii")
+                    image = self.png(fresh=True)
+                    frame = base64.b64encode(image).decode("ascii")
                     if frame not in frames:
                         frames.append(frame)
                     if key is not None:
@@ -617,6 +626,8 @@ class Explorer:
                     index.append(drawn[key])
                 alts.append(self.alt_text())
                 readouts.append(self.readout_text())
+                if self._key() is not None:  # the live face shows these settings at once
+                    self._frames[self._key()] = (base64.b64decode(frames[index[-1]]), self.data)
         finally:
             self.values = saved
             self._recompute()

@@ -755,8 +755,6 @@ def normalisation_explorer(
                 rates,
                 "Learning rate",
                 3.0,
-                # two rates in the kernel-free face: each frame trains ten networks
-                static_values=[r for r in (0.3, 3.0) if r in rates] or rates[-1:],
             ),
         ],
         compute,
