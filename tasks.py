@@ -71,6 +71,32 @@ def ensure_environment(requirements: str) -> None:
     stamp.write_text(digest)
 
 
+def same_numbers_on_every_machine() -> None:
+    """Compute with the same machine code on every x86-64 processor with AVX2.
+
+    NumPy and its OpenBLAS pick their code by processor (AVX2, AVX-512, ...), and the
+    versions round differently in the last bit. Most numbers do not notice; a network
+    trained at a large learning rate does, because its training is chaotic: one bit can
+    decide whether a unit dies. So the chapters' stored outputs are made and tested with
+    the AVX2 code of both (OpenBLAS's Haswell kernels; NumPy without its AVX-512 code),
+    and a test on another machine reproduces them exactly. A reader's run on another
+    processor may differ in such numbers; the book's claims rest on several seeds.
+    """
+    cpuinfo = Path("/proc/cpuinfo")
+    flags = cpuinfo.read_text().split() if cpuinfo.exists() else []
+    if not {"avx2", "fma"} <= set(flags):
+        return
+    os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")
+    if "NPY_DISABLE_CPU_FEATURES" not in os.environ:
+        found = subprocess.run(
+            [PYTHON, "-c", "from numpy._core._multiarray_umath import __cpu_features__ as f, "
+             "__cpu_dispatch__ as d; print(*[x for x in d if f.get(x) and x != 'X86_V3'])"],
+            capture_output=True, text=True, check=False,
+        ).stdout.split()  # fmt: skip
+        if found:
+            os.environ["NPY_DISABLE_CPU_FEATURES"] = " ".join(found)
+
+
 def book() -> None:
     ensure_environment("requirements.txt")
     run(BIN / "jupyter-book", "build", ROOT, "--warningiserror", "--nitpick", "--keep-going")
@@ -102,6 +128,7 @@ def ensure_chromium() -> None:
 
 def test() -> None:
     ensure_environment("requirements-test.txt")
+    same_numbers_on_every_machine()
     if "not browser" not in " ".join(sys.argv[2:]):
         ensure_chromium()
     env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
@@ -124,6 +151,7 @@ def test() -> None:
 
 def execute() -> None:
     ensure_environment("requirements-test.txt")
+    same_numbers_on_every_machine()
     if sys.executable != str(PYTHON):
         run(PYTHON, __file__, "_execute", *sys.argv[2:])
         return

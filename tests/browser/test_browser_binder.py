@@ -5,7 +5,11 @@ JupyterLab runs from a virtual environment made from ``.binder/requirements.txt`
 chapters and the student editions of the exercises) is opened as a student opens it and
 must read as the book does: its numbers in the text, its figures, its exercises with the
 solutions folded, no MyST markup left as text. Every chapter and solved exercise notebook
-is then run from the top, its numbers computed again, and its first explorer moved.
+is then run from the top, its numbers computed again, and its explorers moved: in a
+chapter, every control of every live explorer twice, as the benchmark of what a reader
+feels (``benchmarks/explorers.py``) moves it, and every kind of control (slider,
+dropdown, toggle, button) must change the image at least once (how long it takes is the
+benchmark's business, not this test's); in an exercise notebook, its first explorer once.
 Screenshots land in ``test-artifacts/binder-open/`` (as opened: top, first figure, first
 solution) and ``test-artifacts/binder/`` (after the run).
 """
@@ -27,6 +31,11 @@ from .browser_support import ROOT, binder_environment, notebook_files
 # cells in it; both serve here too
 _BENCHMARK = runpy.run_path(str(ROOT / "benchmarks" / "explorers.py"))
 jupyterlab, RUN_ALL = _BENCHMARK["jupyterlab"], _BENCHMARK["RUN_ALL"]
+_LISTEN, _move_controls, _kinds = (
+    _BENCHMARK["_LISTEN"],
+    _BENCHMARK["_move_controls"],
+    _BENCHMARK["_kinds"],
+)
 
 pytestmark = pytest.mark.browser
 
@@ -223,7 +232,7 @@ def test_a_notebook_opened_in_jupyterlab_reads_as_the_book(lab, lab_context, nam
 
 
 @pytest.mark.parametrize("name", RUN)
-def test_notebook_runs_in_jupyterlab_and_its_first_explorer_is_live(
+def test_notebook_runs_in_jupyterlab_and_its_explorers_answer_every_control(
     lab, lab_context, name, artifacts
 ):
     base, token, home = lab
@@ -262,9 +271,12 @@ def test_notebook_runs_in_jupyterlab_and_its_first_explorer_is_live(
             except Exception:
                 page.screenshot(path=shot)
                 pytest.fail(f"{name} displays an explorer but JupyterLab shows no live widget")
-            explorer = widgets.first
-            explorer.scroll_into_view_if_needed()
-            _move_and_see_the_image_change(page, explorer, name)
+            if "/exercises/" in name:
+                explorer = widgets.first
+                explorer.scroll_into_view_if_needed()
+                _move_and_see_the_image_change(page, explorer, name)
+            else:
+                _every_control_changes_the_image(page, name)
         page.screenshot(path=shot)
     finally:
         page.evaluate(  # the next chapter gets the machine to itself
@@ -276,6 +288,17 @@ def test_notebook_runs_in_jupyterlab_and_its_first_explorer_is_live(
 def _has_explorer(path) -> bool:
     """Whether a chapter displays an explorer (its committed outputs hold a widget view)."""
     return "application/vnd.jupyter.widget-view+json" in path.read_text(encoding="utf-8")
+
+
+def _every_control_changes_the_image(page, name):
+    page.evaluate(_LISTEN)
+    roots = page.query_selector_all(".jp-OutputArea-output:has(img.widget-image)")
+    for k, root in enumerate(roots, start=1):
+        root.scroll_into_view_if_needed()
+        samples = _move_controls(page, root, "img.widget-image", 2, live=True)
+        assert samples, f"{name}, explorer {k}: no control was found to move"
+        dead = [kind for kind, (changed, _) in _kinds(samples).items() if changed == 0]
+        assert dead == [], f"{name}, explorer {k}: moving its {dead} never changed the image"
 
 
 def _move_and_see_the_image_change(page, explorer, name):
