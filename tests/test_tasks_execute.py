@@ -69,3 +69,51 @@ def test_an_expression_that_fails_stops_the_run_and_names_it(tasks, tmp_path):
     )
     with pytest.raises(RuntimeError, match=r"cell 0: \{eval\}`race_seeds`: NameError"):
         tasks.execute_notebook(notebook, tmp_path)
+
+
+def test_the_tests_and_the_stored_outputs_compute_with_the_same_machine_code(tasks, tmp_path):
+    """On an x86-64 machine with AVX2, `tasks.py test` and `execute` pin NumPy and OpenBLAS
+    to their AVX2 code, so a chapter's stored numbers come out the same on any such
+    machine: the maxout chapter's fit error (a least-squares solve, which OpenBLAS's
+    AVX-512 kernels round differently: 2.8e-11 there) is reproduced to the last bit."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    flags = Path("/proc/cpuinfo").read_text().split() if Path("/proc/cpuinfo").exists() else []
+    if not {"avx2", "fma"} <= set(flags):
+        pytest.skip("not an x86-64 machine with AVX2: nothing is pinned")
+    script = (
+        "import json, os, runpy; tasks = runpy.run_path(os.environ['TASKS']); "
+        "tasks['same_numbers_on_every_machine'](); "
+        "print(json.dumps({k: os.environ.get(k) for k in "
+        "('OPENBLAS_CORETYPE', 'NPY_DISABLE_CPU_FEATURES')}))"
+    )
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES")
+    }
+    pinned = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**clean, "TASKS": str(ROOT / "tasks.py")},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    assert pinned["OPENBLAS_CORETYPE"] == "Haswell"
+    probe = (
+        "from numpy._core._multiarray_umath import __cpu_features__ as f; "
+        "from actnet import experiments; "
+        "print(f['X86_V4'], repr(experiments.maxout_fit(k=3).max_error))"
+    )
+    env = {**clean, **{k: v for k, v in pinned.items() if v}}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["False", "1.0063283539807344e-11"]
+    notebook = (ROOT / "book" / "maxout.ipynb").read_text(encoding="utf-8")
+    assert "1.0063283539807344e-11" in notebook  # the number the chapter stores
