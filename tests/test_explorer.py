@@ -259,3 +259,17 @@ def test_live_face_shows_a_kernel_free_frame_without_computing_it_again():
     assert ex._readout.value == "" and ex.alt_text() == "a line through 1.0 with slope 2.0"
     frame = payload["frames"][payload["index"][2 * 2 + 1]]  # slope index 2, shift index 1
     assert ex._image.value == base64.b64decode(frame)
+
+
+def test_a_control_moved_back_neither_computes_nor_draws_again():
+    """The live face keeps each setting's data with its image: moving back shows both."""
+    ex = _explorer()
+    ex.widget()
+    first = ex._image.value
+    ex._inputs["slope"].value = 2.0
+    computed = len(ex.compute_seconds)
+    ex._inputs["slope"].value = 1.0  # back to the start
+    assert len(ex.compute_seconds) == computed
+    assert ex.data == [-1.0, 0.0, 1.0] and ex._image.value == first
+    ex._inputs["shift"].value = 1  # a new setting is computed
+    assert len(ex.compute_seconds) == computed + 1 and ex.data == [1.0, 2.0, 3.0]

@@ -218,7 +218,7 @@ class Explorer:
     """How long each ``compute`` call took, in order (for the time budget)."""
     _figure: Any = field(init=False, default=None, repr=False)
     cache_size: int = 64
-    """How many images of settings seen the live face keeps."""
+    """How many settings seen the live face keeps, each with its image and its data."""
     _png_cache: dict = field(init=False, default_factory=dict, repr=False)
     _frames: dict = field(init=False, default_factory=dict, repr=False)
     """The kernel-free face's frames, ``{settings: (png, data)}``, reused by the live face."""
@@ -273,9 +273,10 @@ class Explorer:
                     self.values[control.name] = control.values[0]
 
     def _recompute(self) -> None:
-        frame = self._frames.get(self._key())
-        if frame is not None:  # computed already for the kernel-free face
-            self.data = frame[1]
+        key = self._key()
+        seen = self._frames.get(key) or self._png_cache.get(key)
+        if seen is not None:  # computed already: a frame, or a setting shown lately
+            self.data = seen[1]
             return
         start = time.perf_counter()
         self.data = self.compute(**self.values)
@@ -391,8 +392,9 @@ class Explorer:
         Drawn once on an Agg canvas and encoded by Pillow: ``savefig`` would
         lay the figure out and draw it a second time. The live face
         (``fresh=False``) redraws into the same axes, encodes fast
-        (compression level 1) and keeps the images of the last
-        :attr:`cache_size` settings, so a control moved back costs nothing;
+        (compression level 1) and keeps the images and data of the last
+        :attr:`cache_size` settings, so a control moved back computes and
+        draws nothing;
         ``fresh=True`` draws on new axes laid out anew, compressed harder
         (the kernel-free face's frames).
         """
@@ -401,7 +403,7 @@ class Explorer:
             return self._frames[key][0]
         if key is not None and key in self._png_cache:
             self._png_cache[key] = self._png_cache.pop(key)  # most recently used last
-            return self._png_cache[key]
+            return self._png_cache[key][0]
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from PIL import Image
 
@@ -431,7 +433,7 @@ class Explorer:
         image.save(buffer, format="png", compress_level=6 if fresh else 1)
         data = buffer.getvalue()
         if key is not None:
-            self._png_cache[key] = data
+            self._png_cache[key] = (data, self.data)
             while len(self._png_cache) > self.cache_size:
                 self._png_cache.pop(next(iter(self._png_cache)))
         return data
