@@ -14,7 +14,7 @@ from actnet._validate import integer_at_least, real_number
 from actnet.activations import Activation, available, get
 from actnet.experiments.cost import book_cost, cost
 from actnet.experiments.relu import born_dead, born_dead_interval, dying_relu
-from actnet.experiments.seeds import SEEDS, Spread, spread
+from actnet.experiments.seeds import SEEDS, Spread, html_cell, spread
 from actnet.experiments.sigmoid import convergence_race, vanishing_gradients
 
 __all__ = [
@@ -428,7 +428,7 @@ class SummaryTable:
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{html.escape(self._heading(c))}</th>" for c in self.columns)
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(self._cell(v))}</td>" for v in row) + "</tr>"
+            "<tr>" + "".join(f"<td>{html_cell(self._cell(v))}</td>" for v in row) + "</tr>"
             for row in self.rows
         )
         # a wide table scrolls sideways in its own box instead of overflowing the page

@@ -9,6 +9,7 @@ Runs that diverged are kept out of the mean and counted (``excluded``).
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -124,3 +125,13 @@ def within_noise(a: Spread, b: Spread) -> bool:
     if any(math.isnan(v) for v in (a_lo, a_hi, b_lo, b_hi)):
         return True
     return a_lo <= b_hi and b_lo <= a_hi
+
+
+def html_cell(text: str) -> str:
+    """A table cell's text as HTML: a note in brackets after the value, such as
+    "(1 of 10 diverged)", may break between its words (class ``actnet-note``), so that a
+    table of such cells fits the column; the value itself stays on one line."""
+    value, bracket, note = text.partition(" (")
+    if not bracket:
+        return html.escape(text)
+    return f"{html.escape(value)}<span class='actnet-note'> ({html.escape(note)}</span>"

@@ -17,7 +17,7 @@ from actnet.activations import _GELU_TANH_COEF, Activation, get
 from actnet.experiments._training import ActivationLike
 from actnet.experiments.cost import Cost
 from actnet.experiments.relu import BiasKick, bias_kick, dying_relu
-from actnet.experiments.seeds import SEEDS
+from actnet.experiments.seeds import SEEDS, html_cell
 from actnet.nn import MLP
 
 __all__ = [
@@ -73,7 +73,7 @@ class Table:
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
+            "<tr>" + "".join(f"<td>{html_cell(cell)}</td>" for cell in row) + "</tr>"
             for row in self.rows
         )
         # "table": the book theme's (Bootstrap's) table style; a table wider than the

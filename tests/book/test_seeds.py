@@ -36,3 +36,14 @@ def test_bad_input_names_the_parameter():
         spread([1.0, 2.0], seeds=(0,))
     with pytest.raises(TypeError, match="measure must be a function"):
         over_seeds(3)
+
+
+def test_a_note_in_brackets_may_wrap_in_a_table_cell_but_the_value_may_not():
+    from actnet.experiments.seeds import html_cell
+
+    assert html_cell("0.67 ± 0.11 (1 of 10 diverged; 4 of 10 did not train)") == (
+        "0.67 ± 0.11<span class='actnet-note'> (1 of 10 diverged; 4 of 10 did not train)</span>"
+    )
+    assert html_cell("a<b (c&d)") == "a&lt;b<span class='actnet-note'> (c&amp;d)</span>"
+    assert html_cell("0.98 (0.93–0.99)") == "0.98<span class='actnet-note'> (0.93–0.99)</span>"
+    assert html_cell("diverged") == "diverged"
