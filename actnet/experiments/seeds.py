@@ -129,8 +129,9 @@ def within_noise(a: Spread, b: Spread) -> bool:
 
 def html_cell(text: str) -> str:
     """A table cell's text as HTML: a note in brackets after the value, such as
-    "(1 of 10 diverged)", may break between its words (class ``actnet-note``), so that a
-    table of such cells fits the column; the value itself stays on one line."""
+    "(1 of 10 diverged)", in a span of class ``actnet-note``, which the book lets break
+    between its words in a narrow table (report cards side by side), so that the table
+    fits the column; the value itself stays on one line."""
     value, bracket, note = text.partition(" (")
     if not bracket:
         return html.escape(text)
