@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 import warnings
 from collections.abc import Sequence
 
@@ -577,8 +578,9 @@ def report_card(card, fig=None, exclude: Sequence[str] = ()):
 
     def cell(c, name) -> str:
         if name in spread_text:
-            # the runs left out go on a line of their own, so that the cell fits
-            return spread_text[name](c).replace(" (", "\n(", 1)
+            # the runs left out go on lines of their own, so that the cell fits
+            value, bracket, note = spread_text[name](c).partition(" (")
+            return value + ("\n" + textwrap.fill(bracket.strip() + note, 22) if bracket else "")
         value = getattr(c, name)
         if isinstance(value, bool):
             return "yes" if value else "no"
@@ -598,13 +600,12 @@ def report_card(card, fig=None, exclude: Sequence[str] = ()):
         cellLoc="center",
     )
     table.auto_set_font_size(False)
-    table.set_fontsize(8)
-    two_lines = {i + 1 for i, row in enumerate(rows) if any("\n" in v for v in row)}
+    table.set_fontsize(10)
+    lines = {i + 1: max(v.count("\n") + 1 for v in row) for i, row in enumerate(rows)}
     for (row, _column), table_cell in table.get_celld().items():
         table_cell.set_edgecolor(_REFERENCE)
         table_cell.set_facecolor("#E8F1F8" if row == 0 else "#FFFFFF")
-        if row in two_lines:
-            table_cell.set_height(2 * table_cell.get_height())
+        table_cell.set_height(lines.get(row, 1) * table_cell.get_height())
     ax.set_title("Report card: " + ", ".join(c.name for c in cards), fontsize=10)
     return fig
 

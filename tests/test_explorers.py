@@ -295,3 +295,15 @@ def test_activation_explorer_offers_a_parameter_only_when_an_activation_takes_it
     assert [c.name for c in ex.controls] == ["names"]
     ex = widgets.activation_explorer(names=["elu", "softplus"], selected=("elu",))
     assert [c.name for c in ex.controls] == ["names", "alpha", "beta"]
+
+
+def test_the_report_card_explorer_s_table_text_is_measured_and_at_least_10_pt():
+    """A table's cells are texts of the figure too: the smallest text counts them."""
+    from actnet.widgets.explorer import _texts
+
+    ex = widgets.report_card_explorer()
+    ex.png(fresh=True)
+    cells = [t for t in _texts(ex._figure) if t.get_text() in ("output min", "monotonic")]
+    assert len(cells) == 2
+    assert min(t.get_fontsize() for t in _texts(ex._figure)) >= 10.0
+    assert ex.smallest_text_pt >= 10.0

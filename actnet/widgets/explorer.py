@@ -28,10 +28,14 @@ _KINDS = ("slider", "dropdown", "multiselect", "counter")
 
 
 def _texts(figure):
-    """The figure's text objects that show something."""
+    """The figure's text objects that show something, a table's cells included."""
+    from matplotlib.table import Table
     from matplotlib.text import Text
 
-    return [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    texts = figure.findobj(Text)
+    for table in figure.findobj(Table):
+        texts += [cell.get_text() for cell in table.get_celld().values()]
+    return [t for t in texts if t.get_visible() and t.get_text().strip()]
 
 
 SMALLEST_TEXT_PT = 10.0
