@@ -612,6 +612,7 @@ class Explorer:
         """
         saved = dict(self.values)
         frames, index, alts, readouts = [], [], [], []
+        pngs: list[bytes] = []  # the frames as bytes, for the live face
         drawn: dict[str, int] = {}
         grids = [c.frames for c in self.controls]
         try:
@@ -625,6 +626,7 @@ class Explorer:
                     frame = base64.b64encode(image).decode("ascii")
                     if frame not in frames:
                         frames.append(frame)
+                        pngs.append(image)
                     if key is not None:
                         drawn[key] = frames.index(frame)
                     index.append(frames.index(frame))
@@ -632,8 +634,9 @@ class Explorer:
                     index.append(drawn[key])
                 alts.append(self.alt_text())
                 readouts.append(self.readout_text())
-                if self._key() is not None:  # the live face shows these settings at once
-                    self._frames[self._key()] = (base64.b64decode(frames[index[-1]]), self.data)
+                settings = self._key()
+                if settings is not None:  # the live face shows these settings at once
+                    self._frames[settings] = (pngs[index[-1]], self.data)
         finally:
             self.values = saved
             self._recompute()
