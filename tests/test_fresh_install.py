@@ -50,7 +50,11 @@ def fresh_environment() -> Path:
         stamp.write_text(wanted)
         (FRESH / ".actnet-sha256").unlink(missing_ok=True)
     code_stamp = FRESH / ".actnet-sha256"
-    code = _digest(sorted((ROOT / "actnet").rglob("*.py")) + [ROOT / "pyproject.toml"])
+    code = _digest(
+        sorted((ROOT / "actnet").rglob("*.py"))
+        + sorted((ROOT / "jupyter-config").rglob("*.json"))
+        + [ROOT / "pyproject.toml"]
+    )
     if not (code_stamp.exists() and code_stamp.read_text() == code):
         with tempfile.TemporaryDirectory() as scratch:  # build outside the shared tree
             source = Path(scratch) / "actnet"
@@ -61,6 +65,7 @@ def fresh_environment() -> Path:
             )
             for name in ("pyproject.toml", "README.md", "LICENSE"):
                 shutil.copy(ROOT / name, source / name)
+            shutil.copytree(ROOT / "jupyter-config", source / "jupyter-config")
             subprocess.run([*pip, "--force-reinstall", str(source)], check=True)
         # the first import of matplotlib builds its font cache: not in a chapter's output
         subprocess.run([str(python), "-c", "import matplotlib.pyplot"], check=True)

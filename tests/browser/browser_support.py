@@ -110,7 +110,11 @@ def binder_environment() -> Path:
         subprocess.run([str(python), "-c", "import matplotlib.pyplot"], check=True)
         stamp.write_text(requirements)
         (BINDER_VENV / ".actnet-sha256").unlink(missing_ok=True)
-    code = _digest(sorted(p for p in (ROOT / "actnet").rglob("*.py")) + [ROOT / "pyproject.toml"])
+    code = _digest(
+        sorted(p for p in (ROOT / "actnet").rglob("*.py"))
+        + sorted((ROOT / "jupyter-config").rglob("*.json"))
+        + [ROOT / "pyproject.toml"]
+    )
     actnet_stamp = BINDER_VENV / ".actnet-sha256"
     if not (actnet_stamp.exists() and actnet_stamp.read_text() == code):
         with tempfile.TemporaryDirectory() as scratch:  # build outside the shared tree
@@ -119,6 +123,7 @@ def binder_environment() -> Path:
             for name in ("pyproject.toml", "README.md", "LICENSE"):
                 if (ROOT / name).exists():
                     shutil.copy(ROOT / name, source / name)
+            shutil.copytree(ROOT / "jupyter-config", source / "jupyter-config")
             subprocess.run([*pip, "--no-deps", "--force-reinstall", str(source)], check=True)
         actnet_stamp.write_text(code)
     return BINDER_VENV

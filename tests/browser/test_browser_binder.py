@@ -85,6 +85,14 @@ _OUTPUTS = """() => {
 _KERNEL = "() => window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel?.status"
 
 
+def test_binder_s_jupyter_server_sends_the_explorers_images_at_once(lab):
+    """``pip install`` of actnet enables its server extension in the Binder environment:
+    kernel messages go to the page without Nagle's wait (actnet/widgets/server.py)."""
+    log = (lab[2] / "jupyterlab.log").read_text()
+    assert "actnet.widgets.server | extension was successfully loaded" in log, log[-3000:]
+    assert "actnet: kernel messages go to the page at once (TCP_NODELAY)" in log
+
+
 def _problems(cells):
     problems = []
     for number, cell in enumerate(cells, 1):
