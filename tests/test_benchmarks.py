@@ -179,3 +179,18 @@ def test_largest_network_has_the_parameter_count_in_its_description(bench):
 def test_the_script_rejects_an_unknown_section(bench):
     with pytest.raises(SystemExit):
         bench.main(["--only", "nothing"])
+
+
+def test_the_binder_benchmark_counts_the_bytes_of_files_and_not_what_links_point_to(tmp_path):
+    import runpy
+
+    size_mb = runpy.run_path(str(ROOT / "benchmarks" / "binder.py"))["size_mb"]
+    outside = tmp_path / "outside.bin"
+    outside.write_bytes(b"x" * 3_000_000)
+    env = tmp_path / "env"
+    (env / "lib").mkdir(parents=True)
+    (env / "lib" / "a.bin").write_bytes(b"x" * 1_500_000)
+    (env / "b.bin").write_bytes(b"x" * 500_000)
+    (env / "lib" / "link").symlink_to(outside)
+    link_bytes = (env / "lib" / "link").lstat().st_size
+    assert size_mb(env) == pytest.approx((2_000_000 + link_bytes) / 1e6)
