@@ -68,6 +68,9 @@ def ensure_environment(requirements: str) -> None:
     run(*pip, "-r", requirements)
     # editable, so that tests and notebook kernels see the working tree's actnet
     run(*pip, "--no-deps", "--editable", ".")
+    # an editable install leaves pyproject's data-files out: put them where `pip install .`
+    # does (jupyter-config/ enables actnet's Jupyter server extension)
+    shutil.copytree(ROOT / "jupyter-config", VENV / "etc" / "jupyter", dirs_exist_ok=True)
     stamp.write_text(digest)
 
 

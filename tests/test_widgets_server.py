@@ -65,9 +65,13 @@ def test_pip_install_puts_the_file_that_enables_the_extension_in_the_environment
 
 
 def test_the_environment_s_jupyter_server_loads_the_extension():
-    """What ``pip install`` of this checkout left in the environment (the test command
-    installs it): the Jupyter server of this environment finds the extension enabled."""
+    """What ``pip install .`` leaves in the environment, and the test command's editable
+    install too (tasks.py copies the data-files an editable install leaves out): the
+    Jupyter server of this environment finds the extension enabled."""
     found = ExtensionConfigManager(read_config_path=jupyter_config_path()).get_jpserver_extensions()
     if "actnet.widgets.server" not in found:
-        pytest.fail("actnet is not pip-installed in this environment: run `pip install .`")
+        pytest.fail(
+            "no file in this environment's Jupyter config enables actnet.widgets.server: "
+            "`pip install .` or `python3 tasks.py test` puts it there"
+        )
     assert found["actnet.widgets.server"] is True
