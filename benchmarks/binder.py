@@ -63,9 +63,14 @@ def install(requirements: Path, folder: Path) -> dict:
     return {"pip_seconds": seconds, "mb": size_mb(folder), "empty_venv_mb": before}
 
 
+def _outside_this_checkout() -> dict:
+    """This process's environment without what would point Python at this checkout."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+
+
 def import_actnet(python: Path, repeats: int = 5) -> dict:
     """``import actnet`` in a fresh interpreter: importtime's total and the wall time (ms)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env = _outside_this_checkout()
     walls, totals = [], []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -92,7 +97,7 @@ def first_cell(python: Path) -> dict:
         for cell in json.loads(FIRST_CHAPTER.read_text(encoding="utf-8"))["cells"]
         if cell["cell_type"] == "code"
     )
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env = _outside_this_checkout()
     env.pop("MPLBACKEND", None)
     manager = KernelManager(
         kernel_cmd=[str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"]

@@ -9,15 +9,14 @@ changes. Deselect with ``-m "not fresh_install"``.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import shutil
 import subprocess
-import tempfile
 import venv
 from pathlib import Path
 
+import actnet_source
 import nbformat
 import pytest
 import yaml
@@ -31,18 +30,11 @@ CHAPTERS = ["glance", "sigmoid"]
 pytestmark = pytest.mark.fresh_install
 
 
-def _digest(paths) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
 def fresh_environment() -> Path:
     """``.venv-fresh``: `pip install . ipykernel`, made again when its inputs change."""
     python = FRESH / "bin" / "python"
     pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
-    stamp, wanted = FRESH / ".pyproject-sha256", _digest([ROOT / "pyproject.toml"])
+    stamp, wanted = FRESH / ".pyproject-sha256", actnet_source.digest([ROOT / "pyproject.toml"])
     if not (python.exists() and stamp.exists() and stamp.read_text() == wanted):
         shutil.rmtree(FRESH, ignore_errors=True)
         venv.EnvBuilder(with_pip=True).create(FRESH)
@@ -50,22 +42,9 @@ def fresh_environment() -> Path:
         stamp.write_text(wanted)
         (FRESH / ".actnet-sha256").unlink(missing_ok=True)
     code_stamp = FRESH / ".actnet-sha256"
-    code = _digest(
-        sorted((ROOT / "actnet").rglob("*.py"))
-        + sorted((ROOT / "jupyter-config").rglob("*.json"))
-        + [ROOT / "pyproject.toml"]
-    )
+    code = actnet_source.code_digest()
     if not (code_stamp.exists() and code_stamp.read_text() == code):
-        with tempfile.TemporaryDirectory() as scratch:  # build outside the shared tree
-            source = Path(scratch) / "actnet"
-            shutil.copytree(
-                ROOT / "actnet",
-                source / "actnet",
-                ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-            )
-            for name in ("pyproject.toml", "README.md", "LICENSE"):
-                shutil.copy(ROOT / name, source / name)
-            shutil.copytree(ROOT / "jupyter-config", source / "jupyter-config")
+        with actnet_source.copied() as source:
             subprocess.run([*pip, "--force-reinstall", str(source)], check=True)
         # the first import of matplotlib builds its font cache: not in a chapter's output
         subprocess.run([str(python), "-c", "import matplotlib.pyplot"], check=True)

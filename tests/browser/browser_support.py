@@ -7,14 +7,13 @@ serves MathJax itself (``book/_ext/offline.py``).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
-import tempfile
 import venv
 from pathlib import Path
 
+import actnet_source
 import pytest
 import yaml
 
@@ -80,13 +79,6 @@ def chromium_executable() -> str:
 BINDER_VENV = ROOT / ".venv-binder"
 
 
-def _digest(paths) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
 BINDER_REQUIREMENTS = ROOT / ".binder" / "requirements.txt"
 
 
@@ -98,7 +90,7 @@ def binder_environment() -> Path:
     Binder installs it (``pip install .``, not editable), again whenever its code changes.
     """
     python = BINDER_VENV / "bin" / "python"
-    requirements = _digest([BINDER_REQUIREMENTS, ROOT / "pyproject.toml"])
+    requirements = actnet_source.digest([BINDER_REQUIREMENTS, ROOT / "pyproject.toml"])
     stamp = BINDER_VENV / ".requirements-sha256"
     pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
     if not (python.exists() and stamp.exists() and stamp.read_text() == requirements):
@@ -110,23 +102,10 @@ def binder_environment() -> Path:
         subprocess.run([str(python), "-c", "import matplotlib.pyplot"], check=True)
         stamp.write_text(requirements)
         (BINDER_VENV / ".actnet-sha256").unlink(missing_ok=True)
-    code = _digest(
-        sorted(p for p in (ROOT / "actnet").rglob("*.py"))
-        + sorted((ROOT / "jupyter-config").rglob("*.json"))
-        + [ROOT / "pyproject.toml"]
-    )
+    code = actnet_source.code_digest()
     actnet_stamp = BINDER_VENV / ".actnet-sha256"
     if not (actnet_stamp.exists() and actnet_stamp.read_text() == code):
-        with tempfile.TemporaryDirectory() as scratch:  # build outside the shared tree
-            source = Path(scratch) / "actnet-source"
-            shutil.copytree(ROOT / "actnet", source / "actnet", ignore=_pycache)
-            for name in ("pyproject.toml", "README.md", "LICENSE"):
-                if (ROOT / name).exists():
-                    shutil.copy(ROOT / name, source / name)
-            shutil.copytree(ROOT / "jupyter-config", source / "jupyter-config")
+        with actnet_source.copied() as source:
             subprocess.run([*pip, "--no-deps", "--force-reinstall", str(source)], check=True)
         actnet_stamp.write_text(code)
     return BINDER_VENV
-
-
-_pycache = shutil.ignore_patterns("__pycache__", "*.pyc")
