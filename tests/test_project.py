@@ -52,11 +52,20 @@ def test_binder_installs_what_the_notebooks_import_and_not_the_book_tools():
     # repo2docker reads .binder/ rather than the top-level files
     lines = _requirements(ROOT / ".binder" / "requirements.txt")
     assert "." in lines
-    for package in ("ipykernel", "jupyterlab", "jupyterlab-myst"):
-        assert any(re.match(rf"{package}\b(?!-)", line) for line in lines), package
+    assert any(re.match(r"jupyterlab-myst\b", line) for line in lines)
     for tool in ("jupyter-book", "sphinx", "myst-nb", "numpydoc"):
         assert not any(line.startswith(tool) for line in lines), tool
     assert (ROOT / ".binder" / "runtime.txt").read_text().strip() == "python-3.11"
+
+
+def test_binder_leaves_to_repo2docker_s_base_what_its_image_already_runs():
+    # JupyterLab and the kernel are in the environment .binder/requirements.txt goes into
+    base = _requirements(ROOT / "benchmarks" / "repo2docker-base.txt")
+    for package in ("jupyterlab==4.*", "jupyter-server==2.*", "ipywidgets==8.*"):
+        assert package in base, package
+    lines = _requirements(ROOT / ".binder" / "requirements.txt")
+    for package in ("jupyterlab", "ipykernel", "jupyter-server", "notebook", "ipywidgets"):
+        assert not any(re.match(rf"{package}\b(?!-)", line) for line in lines), package
 
 
 def test_test_tools_stay_out_of_the_binder_and_book_requirements():

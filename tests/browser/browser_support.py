@@ -77,25 +77,30 @@ def chromium_executable() -> str:
 
 
 BINDER_VENV = ROOT / ".venv-binder"
-
-
+# what repo2docker's image holds before the repository's own pip step, and that step
+REPO2DOCKER_BASE = ROOT / "benchmarks" / "repo2docker-base.txt"
 BINDER_REQUIREMENTS = ROOT / ".binder" / "requirements.txt"
 
 
 def binder_environment() -> Path:
-    """A virtual environment made from ``.binder/requirements.txt`` alone, as Binder makes it.
+    """A virtual environment made as Binder makes it: repo2docker's base environment
+    (``benchmarks/repo2docker-base.txt``: JupyterLab, the Jupyter server, ipywidgets, ...),
+    then ``.binder/requirements.txt`` installed into it.
 
-    Kept in ``.venv-binder/`` and made again only when ``.binder/requirements.txt`` or
-    ``pyproject.toml`` change (that takes minutes); actnet itself is installed as
-    Binder installs it (``pip install .``, not editable), again whenever its code changes.
+    Kept in ``.venv-binder/`` and made again only when either list or ``pyproject.toml``
+    changes (that takes minutes); actnet itself is installed as Binder installs it
+    (``pip install .``, not editable), again whenever its code changes.
     """
     python = BINDER_VENV / "bin" / "python"
-    requirements = actnet_source.digest([BINDER_REQUIREMENTS, ROOT / "pyproject.toml"])
+    requirements = actnet_source.digest(
+        [REPO2DOCKER_BASE, BINDER_REQUIREMENTS, ROOT / "pyproject.toml"]
+    )
     stamp = BINDER_VENV / ".requirements-sha256"
     pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
     if not (python.exists() and stamp.exists() and stamp.read_text() == requirements):
         shutil.rmtree(BINDER_VENV, ignore_errors=True)
         venv.EnvBuilder(with_pip=True).create(BINDER_VENV)
+        subprocess.run([*pip, "-r", str(REPO2DOCKER_BASE)], check=True)
         # from the repository's root, as repo2docker runs it: its "." is actnet
         subprocess.run([*pip, "-r", str(BINDER_REQUIREMENTS)], cwd=ROOT, check=True)
         # the first import of matplotlib builds its font cache: not in a chapter's output

@@ -1,7 +1,7 @@
 """The notebooks as Binder runs them: JupyterLab with jupyterlab-myst in Chromium.
 
-JupyterLab runs from a virtual environment made from ``.binder/requirements.txt`` alone
-(what Binder installs), on a copy of ``book/``. Every notebook page of ``_toc.yml`` (the
+JupyterLab runs from a virtual environment made as Binder makes it (repo2docker's base
+environment, then ``.binder/requirements.txt``), on a copy of ``book/``. Every notebook page of ``_toc.yml`` (the
 chapters and the student editions of the exercises) is opened as a student opens it and
 must read as the book does: its numbers in the text, its figures, its exercises with the
 solutions folded, no MyST markup left as text. Every chapter and solved exercise notebook
