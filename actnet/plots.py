@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 import warnings
 from collections.abc import Sequence
 
 import numpy as np
+from matplotlib.ticker import LogFormatter
 
 from actnet.activations import Activation, available, get
 
@@ -149,7 +151,38 @@ def _figure(fig, figsize: tuple[float, float]):
 def _labels(ax, xlabel: str, ylabel: str, title: str) -> None:
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=10)
+    # y=1.0 is where matplotlib puts a title over an axes with no labels on top; given,
+    # it is not worked out again from every tick label at each drawing
+    ax.set_title(title, fontsize=10, y=1.0)
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+class _PowersOfTen(LogFormatter):
+    """A log axis's labels as plain text: 10⁻⁵, 2×10⁻⁵.
+
+    matplotlib's own are math text (``$10^{-5}$``), parsed anew, a few milliseconds
+    each, whenever a live explorer's range brings new ones.
+    """
+
+    def _num_to_string(self, x, vmin, vmax):
+        exponent = math.floor(math.log10(x) + 1e-9)
+        coefficient = round(x / 10.0**exponent, 6)
+        power = "10" + str(exponent).translate(_SUPERSCRIPT)
+        return power if coefficient == 1 else f"{coefficient:g}×{power}"
+
+
+def _log(ax, which: str = "y") -> None:
+    """A log scale on ``ax``'s ``which`` axis ("x" or "y"), labelled by powers of ten."""
+    if which == "x":
+        ax.set_xscale("log")
+        axis = ax.xaxis
+    else:
+        ax.set_yscale("log")
+        axis = ax.yaxis
+    axis.set_major_formatter(_PowersOfTen())
+    axis.set_minor_formatter(_PowersOfTen(labelOnlyBase=False))
 
 
 def _as_list(result) -> list:
@@ -254,7 +287,7 @@ def relu_approximation(result, fig=None):
     left.legend(fontsize=7, frameon=False)
     right.plot(result.widths, result.max_errors, "o-", color=OKABE_ITO[0])
     _log_ticks(right, result.widths)
-    right.set_yscale("log")
+    _log(right)
     _labels(right, "hidden ReLU units", "largest absolute error", "More units, smaller error")
     return fig
 
@@ -385,7 +418,7 @@ def vanishing_gradients(result, fig=None):
     layers = np.arange(1, result.norms.shape[1] + 1)
     for i, ((act, init), norms) in enumerate(zip(result.runs, result.norms)):
         ax.plot(layers, norms, "o-", color=_colour(i), ms=4, label=f"{act}, {init} init")
-    ax.set_yscale("log")
+    _log(ax)
     _labels(
         ax,
         "layer (1 = input side)",
@@ -492,7 +525,7 @@ def convergence_race(result, fig=None):
         )
         left.plot(epochs, np.median(curves, axis=0), color=_colour(i), lw=2, label=name)
     left.axhline(result.target_loss, color=_REFERENCE, ls="--", lw=1, label="target")
-    left.set_yscale("log")
+    _log(left)
     _labels(left, "epoch", "training loss", "Loss: median and range over seeds")
     left.legend(fontsize=8, frameon=False)
     positions = np.arange(len(result.activations))
@@ -751,7 +784,7 @@ def self_normalisation(result, fig=None):
         right.plot(layers, result.variance[i], color=_colour(i), lw=2, ls=style, label=name)
     left.axhline(0.0, color=_REFERENCE, lw=1)
     right.axhline(1.0, color=_REFERENCE, lw=1)
-    right.set_yscale("log")
+    _log(right)
     _labels(left, "hidden layer", "mean of the outputs", f"Mean ({result.init} init)")
     _labels(right, "hidden layer", "variance of the outputs (log scale)", "Variance")
     left.legend(fontsize=8, frameon=False)
@@ -917,7 +950,7 @@ def symmetry(result, fig=None):
     left.legend(fontsize=7, frameon=False)
     _median_and_range(right, epochs, result.loss, _colour(0), start)
     _median_and_range(right, epochs, result.random_loss, _colour(1), f"{result.random_init} init")
-    right.set_yscale("log")
+    _log(right)
     _labels(right, "epoch", "training loss", f"{result.activation}: median and range over seeds")
     right.legend(fontsize=8, frameon=False)
     return fig
@@ -941,7 +974,7 @@ def signal_spread(result, fig=None):
         for ax, (field, _, _) in zip(axes, panels):
             _median_and_range(ax, layers, getattr(run, field), _colour(i), label)
     for ax, (_, ylabel, title) in zip(axes, panels):
-        ax.set_yscale("log")
+        _log(ax)
         ax.axhline(1.0, color=_REFERENCE, lw=0.8)
         _labels(ax, "hidden layer (1 = input side)", ylabel, title)
     axes[0].legend(fontsize=8, frameon=False)
@@ -993,7 +1026,7 @@ def normalisation_remedy(result, fig=None, measure: str | None = None):
     what = "dead hidden units" if measure == "dead_fraction" else "saturated hidden outputs"
     left.set_ylim(-0.03, 1.1)
     _labels(left, "learning rate", f"fraction of {what}", f"{result.activation}: {what}")
-    right.set_yscale("log")
+    _log(right)
     _labels(right, "learning rate", "final training loss", "Loss after training")
     left.legend(fontsize=8, frameon=False)
     return fig
@@ -1019,7 +1052,7 @@ def bias_before_batchnorm(result, fig=None):
         ax.plot(values, np.full(values.size, i), "o", color=colour, alpha=0.8)
     ax.set_yticks(range(len(rows)), [name for name, _, _ in rows], fontsize=8)
     ax.invert_yaxis()
-    ax.set_xscale("log")
+    _log(ax, "x")
     ax.axvline(np.finfo(float).eps, color=_REFERENCE, lw=1, ls="--", label="machine epsilon")
     _labels(
         ax,
@@ -1146,13 +1179,13 @@ def softmax_temperature(result, fig=None):
             lw=2,
             label=f"logit {z:g}",
         )
-    left.set_xscale("log")
+    _log(left, "x")
     left.set_ylim(-0.03, 1.03)
     _labels(left, "temperature $T$", "probability", r"softmax$(z / T)$")
     left.legend(fontsize=8, frameon=False)
     right.plot(result.temperatures, result.entropy, color=OKABE_ITO[0], lw=2)
     right.axhline(result.max_entropy, color=_REFERENCE, lw=1, ls="--", label=r"$\ln C$")
-    right.set_xscale("log")
+    _log(right, "x")
     _labels(right, "temperature $T$", "entropy (nats)", "From certain to uniform")
     right.legend(fontsize=8, frameon=False)
     return fig
@@ -1255,7 +1288,7 @@ def glu_comparison(result, fig=None):
             ax.fill_between(
                 epochs, curves.min(axis=0), curves.max(axis=0), color=_colour(i), alpha=0.15
             )
-        ax.set_yscale("log")
+        _log(ax)
         _labels(ax, "epoch", "training loss", dataset.replace("_", " "))
     axes[0].legend(fontsize=7, frameon=False)
     return fig
@@ -1276,7 +1309,7 @@ def glu_widths(result, fig=None):
             va="bottom",
             fontsize=7,
         )
-    ax.set_yscale("log")
+    _log(ax)
     ax.set_xticks(positions, result.cases, rotation=15, ha="right", fontsize=7)
     _labels(ax, "block", "parameters", "Narrower gated blocks, same parameter count")
     ax.legend(fontsize=8, frameon=False)

@@ -183,3 +183,34 @@ def test_maxout_unit_draws_both_pieces_and_their_maximum():
     np.testing.assert_array_equal(lines[1].get_ydata(), result.pieces[1])
     np.testing.assert_array_equal(lines[2].get_ydata(), result.output)
     assert fig.axes[0].get_xlabel() == "input $x$"
+
+
+@pytest.mark.parametrize(
+    "value, label",
+    [
+        (1e-5, "10⁻⁵"),
+        (1.0, "10⁰"),
+        (10.0, "10¹"),
+        (1e12, "10¹²"),
+        (2e-5, "2×10⁻⁵"),
+        (300.0, "3×10²"),
+    ],
+)
+def test_a_log_axis_labels_powers_of_ten_in_plain_text(value, label):
+    assert plots._PowersOfTen(labelOnlyBase=False)._num_to_string(value, 1e-6, 1e13) == label
+
+
+def test_the_signal_spread_panels_label_their_log_axes_without_math_text():
+    result = experiments.signal_spread(12, "normal", "tanh", seeds=(0, 1), init_scale=0.01)
+    fig = plots.signal_spread(result)
+    fig.canvas.draw()  # the labels are made by a drawing
+    for ax in _check_labelled(fig, 3):
+        assert ax.get_yscale() == "log"
+        labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+        assert labels and all(text.startswith(("10", "1×", "2×", "5×")) for text in labels)
+        assert not any("$" in text for text in labels)
+        # each label says the tick's value
+        for tick, text in zip(ax.get_yticks(), [t.get_text() for t in ax.get_yticklabels()]):
+            if text.startswith("10"):
+                exponent = text[2:].translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789"))
+                assert tick == pytest.approx(10.0 ** int(exponent))
