@@ -23,6 +23,15 @@ def _contents(fig) -> list:
                 "xlim": np.round(ax.get_xlim(), 9).tolist(),
                 "ylim": np.round(ax.get_ylim(), 9).tolist(),
                 "scales": (ax.get_xscale(), ax.get_yscale()),
+                "formatters": [
+                    type(f).__name__
+                    for f in (
+                        ax.xaxis.get_major_formatter(),
+                        ax.xaxis.get_minor_formatter(),
+                        ax.yaxis.get_major_formatter(),
+                        ax.yaxis.get_minor_formatter(),
+                    )
+                ],
                 "lines": [
                     (
                         np.asarray(line.get_xdata(), float).round(9).tolist(),
@@ -58,6 +67,8 @@ SETTINGS = {
     "maxout_explorer": [{"slope": 0.25}, {"intercept": 0.5}, {"slope": -0.5}],
     "zigzag_explorer": [{"lr": 1.0}, {"inputs": "zero-centred"}, {"lr": 0.05}],
     "vanishing_gradients_explorer": [{"depth": 2}, {"depth": 20}],
+    "signal_spread_explorer": [{"init": "large"}, {"depth": 5, "activation": "relu"}],
+    "softmax_temperature_explorer": [{"temperature": 0.5}],
     "playground_explorer": [
         {"epochs": 20},
         {"dataset": "rings", "epochs": 20},
@@ -120,3 +131,133 @@ def test_the_live_image_keeps_the_first_layout_and_the_frames_are_laid_out_anew(
     # the kernel-free face draws every frame on fresh, laid-out axes
     ex.png(fresh=True)
     assert type(ex._figure.get_layout_engine()).__name__ == "ConstrainedLayoutEngine"
+
+
+@pytest.fixture
+def no_look(monkeypatch):
+    """The thread making images ahead starts as soon as a move is answered."""
+    from actnet.widgets import explorer as explorer_module
+
+    monkeypatch.setattr(explorer_module, "_LOOK_SECONDS", 0.0)
+
+
+def _prefetching_explorer(fail_at=None):
+    """An explorer over a 3 x 4 grid whose compute records the thread it ran in."""
+    import threading
+
+    calls = []
+
+    def compute(a, b):
+        calls.append(((a, b), threading.current_thread() is threading.main_thread()))
+        if (a, b) == fail_at:
+            raise ValueError(f"no data at {fail_at}")
+        return np.array([a, b], dtype=float)
+
+    def draw(data, fig):
+        fig.subplots().plot([0, 1], data)
+
+    controls = [Control("a", [1, 2, 3], "a"), Control("b", [10, 20, 30, 40], "b", kind="dropdown")]
+    ex = Explorer("t", controls, compute, draw, lambda d, v: "", prefetch=True)
+    ex.widget()
+    return ex, calls
+
+
+def _wait_for(ex) -> None:
+    if ex._worker is not None:
+        assert ex._idle.wait(timeout=30), "the background thread did not finish"
+
+
+def test_a_prefetching_explorer_computes_the_settings_one_move_away_in_another_thread(no_look):
+    ex, calls = _prefetching_explorer()
+    assert ex._worker is None and calls == [((1, 10), True)]  # nothing ahead before a move
+    ex._update("a", 2)
+    _wait_for(ex)
+    ahead = sorted(values for values, main in calls if not main)
+    # from (2, 10): the other a (1 is the start, shown already), the three other b
+    assert ahead == [(2, 20), (2, 30), (2, 40), (3, 10)]
+    for (a, b), main in calls:
+        if not main:
+            png, data = ex._prefetched[ex._key({"a": a, "b": b})]
+            assert png.startswith(b"\x89PNG") and np.array_equal(data, [a, b])
+    # the next move finds its data: the kernel draws, computes nothing
+    ex._update("b", 40)
+    assert [values for values, main in calls if main] == [(1, 10), (2, 10)]
+    assert np.array_equal(ex.data, [2, 40]) and ex._status.value == ""
+    _wait_for(ex)
+    ahead = sorted(values for values, main in calls if not main)
+    assert ahead == [(1, 40), (2, 20), (2, 30), (2, 40), (3, 10), (3, 40)]
+
+
+def test_an_explorer_without_prefetch_or_set_from_code_computes_nothing_ahead():
+    ex, calls = _prefetching_explorer()
+    ex.set(a=3, b=20)  # a notebook's code, not a reader's move
+    assert ex._worker is None
+    ex.prefetch = False
+    ex._update("a", 1)
+    assert ex._worker is None and ex._prefetched == {}
+    assert all(main for _, main in calls)
+
+
+def test_the_thread_ends_when_idle_and_a_later_move_starts_another(monkeypatch, no_look):
+    from actnet.widgets import explorer as explorer_module
+
+    monkeypatch.setattr(explorer_module, "_IDLE_SECONDS", 0.2)
+    ex, calls = _prefetching_explorer()
+    ex._update("a", 2)
+    first = ex._worker
+    first.join(timeout=30)
+    assert not first.is_alive() and ex._worker is None
+    ex._update("b", 20)
+    assert ex._worker is not None and ex._worker is not first
+    _wait_for(ex)
+    assert ex._key({"a": 3, "b": 20}) in ex._prefetched
+
+
+def test_a_setting_that_fails_ahead_shows_its_error_when_the_reader_moves_to_it(no_look):
+    ex, calls = _prefetching_explorer(fail_at=(1, 20))
+    ex._update("b", 20)
+    assert "no data at (1, 20)" in ex._status.value
+    ex._update("b", 10)
+    _wait_for(ex)
+    assert ((1, 20), False) in calls and ex._key({"a": 1, "b": 20}) not in ex._prefetched
+    ex._update("b", 20)
+    assert "no data at (1, 20)" in ex._status.value  # computed again, in the kernel
+
+
+def test_an_image_made_ahead_is_the_image_the_live_face_draws(no_look):
+    ex = widgets.signal_spread_explorer(
+        depths=(5, 10), inits=("he", "large"), activations=("tanh", "relu")
+    )
+    ex.widget()  # draws (tanh, he, 5)
+    ex._update("depth", 10)
+    _wait_for(ex)
+    made = {key: png for key, (png, _) in ex._prefetched.items()}
+    # one move from (tanh, he, 10): the other activation, the other init ((tanh, he, 5)
+    # was drawn already)
+    here = dict(ex.values)
+    assert sorted(made) == sorted(
+        ex._key({**here, name: value})
+        for name, value in (("activation", "relu"), ("init", "large"))
+    )
+    ex._prefetched.clear()
+    ex.prefetch = False
+    for key, png in made.items():
+        changed = next(name for name, value in key if value != here[name])
+        ex._update(changed, dict(key)[changed])  # drawn by the live face now
+        assert ex._png_cache[key][0] == png, key
+        ex._update(changed, here[changed])
+
+
+def test_nothing_is_made_ahead_while_the_reader_moves_faster_than_a_look(monkeypatch):
+    import time
+
+    from actnet.widgets import explorer as explorer_module
+
+    monkeypatch.setattr(explorer_module, "_LOOK_SECONDS", 0.6)
+    ex, calls = _prefetching_explorer()
+    for b in (20, 30, 40):
+        ex._update("b", b)
+        time.sleep(0.1)
+    assert all(main for _, main in calls)  # every move answered alone
+    _wait_for(ex)
+    assert any(not main for _, main in calls)  # then, the reader looking, the thread works

@@ -10,13 +10,17 @@ JavaScript, with no network access.
 
 from __future__ import annotations
 
+import atexit
 import base64
+import contextlib
+import copy
 import hashlib
 import html
 import io
 import itertools
 import json
 import pickle
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +29,20 @@ from typing import Any
 __all__ = ["Control", "Explorer"]
 
 _KINDS = ("slider", "dropdown", "multiselect", "counter")
+# The threads that make images ahead (``prefetch``) work only while the reader looks:
+_LOOK_SECONDS = 1.0  # after a move is answered, they wait this long before a step
+_IDLE_SECONDS = 60.0  # and end after this long with no move
+# One computation or drawing at a time, the reader's move's or a thread's making images
+# ahead: matplotlib is not made to draw from two threads at once, and two NumPy
+# computations would share the cores (a move waits for one step at most, ~0.1 s).
+_WORK = threading.RLock()
+
+
+@atexit.register
+def _stop_making_images_ahead() -> None:
+    """At exit, hold the work lock, so that no thread is inside NumPy or matplotlib when
+    the interpreter ends."""
+    _WORK.acquire(timeout=5)
 
 
 def _texts(figure):
@@ -206,6 +224,12 @@ class Explorer:
     readout : callable, optional
         ``readout(data, values) -> str``: a line of text shown under the
         figure and updated with it (a live number such as a dead fraction).
+    prefetch : bool
+        After each move of a live control, make in a background thread the
+        images of the settings one slider or dropdown move away (nearest
+        first), on a figure of its own laid out as the live one: the next move
+        shows one of them at once. For an experiment that is slow to compute
+        and draw, and pure (the same values give the same data).
     """
 
     title: str
@@ -216,6 +240,7 @@ class Explorer:
     figsize: tuple[float, float] = (7.0, 3.2)
     dpi: int = 80
     readout: Callable[[Any, dict[str, Any]], str] | None = None
+    prefetch: bool = False
     values: dict[str, Any] = field(init=False)
     data: Any = field(init=False, default=None)
     compute_seconds: list[float] = field(init=False, default_factory=list)
@@ -226,6 +251,16 @@ class Explorer:
     _png_cache: dict = field(init=False, default_factory=dict, repr=False)
     _frames: dict = field(init=False, default_factory=dict, repr=False)
     """The kernel-free face's frames, ``{settings: (png, data)}``, reused by the live face."""
+    _prefetched: dict = field(init=False, default_factory=dict, repr=False)
+    """Images made ahead by the background thread, ``{settings: (png, data)}``."""
+    _wanted: list = field(init=False, default_factory=list, repr=False)
+    _worker: Any = field(init=False, default=None, repr=False)
+    _wake: Any = field(init=False, default_factory=threading.Event, repr=False)
+    _idle: Any = field(init=False, default_factory=threading.Event, repr=False)
+    _lock: Any = field(init=False, default_factory=threading.Lock, repr=False)
+    _first_drawn: Any = field(init=False, default=None, repr=False)
+    _answering: bool = field(init=False, default=False, repr=False)
+    _answered_at: float = field(init=False, default=0.0, repr=False)
     _grid: Any = field(init=False, default=None, repr=False)
     _laid_out: bool = field(init=False, default=False, repr=False)
     _widget: Any = field(init=False, default=None, repr=False)
@@ -282,9 +317,15 @@ class Explorer:
         if seen is not None:  # computed already: a frame, or a setting shown lately
             self.data = seen[1]
             return
-        start = time.perf_counter()
-        self.data = self.compute(**self.values)
-        self.compute_seconds.append(time.perf_counter() - start)
+        ahead = self._prefetched.pop(key, None)
+        if ahead is not None:  # made ahead, while the reader looked: kept like one seen
+            self._png_cache[key] = ahead
+            self.data = ahead[1]
+            return
+        with _WORK:
+            start = time.perf_counter()
+            self.data = self.compute(**self.values)
+            self.compute_seconds.append(time.perf_counter() - start)
 
     def figure(self):
         """The figure for the current values (one figure, redrawn in place).
@@ -408,6 +449,16 @@ class Explorer:
         if key is not None and key in self._png_cache:
             self._png_cache[key] = self._png_cache.pop(key)  # most recently used last
             return self._png_cache[key][0]
+        with _WORK:
+            data = self._draw_png(fresh)
+        if key is not None:
+            self._png_cache[key] = (data, self.data)
+            while len(self._png_cache) > self.cache_size:
+                self._png_cache.pop(next(iter(self._png_cache)))
+        return data
+
+    def _draw_png(self, fresh: bool) -> bytes:
+        """Draw the current data and encode it (see :meth:`png`)."""
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from PIL import Image
 
@@ -429,18 +480,15 @@ class Explorer:
         canvas.draw()
         if fresh or first:
             self._measure_text(figure)
+        if first and not fresh:
+            self._first_drawn = (dict(self.values), self.data)
         if figure.get_layout_engine() is not None:
             self._laid_out = True
         size = canvas.get_width_height()
         image = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()
         image.save(buffer, format="png", compress_level=6 if fresh else 1)
-        data = buffer.getvalue()
-        if key is not None:
-            self._png_cache[key] = (data, self.data)
-            while len(self._png_cache) > self.cache_size:
-                self._png_cache.pop(next(iter(self._png_cache)))
-        return data
+        return buffer.getvalue()
 
     def _raise_small_text(self, figure, everything: bool) -> None:
         """Raise every text below :data:`SMALLEST_TEXT_PT` to it (the figure functions
@@ -471,14 +519,98 @@ class Explorer:
         sizes = [text.get_fontsize() for text in _texts(figure)]
         self.smallest_text_pt = min([self.smallest_text_pt, *sizes])
 
-    def _key(self):
-        """The current values, hashable (None if one is not)."""
+    def _key(self, values: dict[str, Any] | None = None):
+        """The current values (or ``values``), hashable (None if one is not)."""
         try:
-            key = tuple(sorted(self.values.items()))
+            key = tuple(sorted((self.values if values is None else values).items()))
             hash(key)
         except TypeError:
             return None
         return key
+
+    def _prefetch_neighbours(self) -> None:
+        """Queue every setting one slider or dropdown move away for the background thread,
+        the next value of every control first, then the values two steps away, and so on
+        (the queue of the last move is dropped)."""
+        wanted = []
+        for control in self.controls:
+            if control.kind not in ("slider", "dropdown"):
+                continue
+            options = list(control.values)
+            here = options.index(self.values[control.name])
+            for k, value in enumerate(options):
+                if k != here:
+                    wanted.append((abs(k - here), {**self.values, control.name: value}))
+        self._wanted = [values for _, values in sorted(wanted, key=lambda w: w[0])]
+        with self._lock:
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._make_ahead, daemon=True)
+                self._worker.start()
+            self._idle.clear()
+            self._wake.set()
+
+    def _make_ahead(self) -> None:
+        """The background thread: the images of the queued settings not made yet, drawn
+        on a copy of the explorer with a figure of its own. It ends after a minute with
+        nothing to do (the explorer can then be let go); a later move starts another."""
+        twin = None
+        while True:
+            self._idle.set()
+            if not self._wake.wait(timeout=_IDLE_SECONDS):
+                with self._lock:
+                    if not self._wake.is_set():
+                        self._worker = None
+                        return
+            self._wake.clear()
+            while True:
+                try:
+                    values = self._wanted.pop(0)
+                except IndexError:
+                    break
+                key = self._key(values)
+                if key is None or key in self._frames or key in self._png_cache:
+                    continue
+                if key in self._prefetched:
+                    continue
+                try:
+                    if twin is None:
+                        with self._turn():
+                            twin = self._twin()
+                    with self._turn():
+                        twin.values, twin.data = values, self.compute(**values)
+                    with self._turn():
+                        self._prefetched[key] = (twin.png(), twin.data)
+                except Exception:  # the reader's move to it computes again and shows the error
+                    continue
+                while len(self._prefetched) > self.cache_size:
+                    self._prefetched.pop(next(iter(self._prefetched)))
+
+    @contextlib.contextmanager
+    def _turn(self):
+        """The work lock, taken once no move has come for :data:`_LOOK_SECONDS`."""
+        while True:
+            while self._answering or time.monotonic() - self._answered_at < _LOOK_SECONDS:
+                time.sleep(0.01)
+            _WORK.acquire()
+            if not self._answering:  # a move may have come while the lock was taken
+                break
+            _WORK.release()
+        try:
+            yield
+        finally:
+            _WORK.release()
+
+    def _twin(self) -> Explorer:
+        """A copy with a figure of its own, laid out by the same first drawing as the live
+        figure: an image made ahead has the live images' layout."""
+        twin = copy.copy(self)
+        twin.prefetch, twin._worker, twin._widget = False, None, None
+        twin._figure, twin._grid, twin._laid_out = None, None, False
+        twin._png_cache, twin._prefetched, twin.compute_seconds = {}, {}, []
+        if self._first_drawn is not None:  # else its first image makes its layout
+            twin.values, twin.data = self._first_drawn
+            twin.png()
+        return twin
 
     def alt_text(self) -> str:
         return self.alt(self.data, dict(self.values))
@@ -569,13 +701,19 @@ class Explorer:
             return
         self._restart_counters([name], keep=[name])
         self.values[name] = value
+        self._answering = True  # the thread making images ahead starts nothing meanwhile
         try:
             self._recompute()
             self._sync_widgets()
             self._refresh_image()
             self._status.value = ""
+            if self.prefetch:
+                self._prefetch_neighbours()
         except Exception as error:  # a live control must never crash the kernel
             self._status.value = f"<span style='color:#b00'>{html.escape(repr(error))}</span>"
+        finally:
+            self._answered_at = time.monotonic()
+            self._answering = False
 
     def _sync_widgets(self) -> None:
         """Show ``self.values`` on the widgets without their handlers reacting."""

@@ -709,6 +709,8 @@ def signal_spread_explorer(
         alt,
         figsize=(8.0, 2.8),
         readout=lambda result, values: summary(result, values) + ".",
+        # 100 settings, each about 0.1 s to compute and 0.1 s to draw
+        prefetch=True,
     )
 
 
