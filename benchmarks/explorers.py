@@ -11,6 +11,12 @@ Three measurements, each per explorer (median and 95th percentile over every mov
 - ``--book``: the kernel-free face in the built book (``_build/html``): every slider of
   every explorer moved by key, from the key to the new frame loaded in the page.
 
+The moves follow one another as soon as the new image is in (``--pause S``: a look of
+S seconds before each). ``--walk EXPLORER`` moves one explorer in process as a reader
+does, a seeded random walk with a look of ``--looks 1,4`` seconds before each move,
+with the explorer's ``prefetch`` (images made ahead while the reader looks) and
+without.
+
 Each explorer is compared with a baseline of the same run: one bare matplotlib redraw
 of a one-line figure of the explorer's size, drawn on Agg and encoded as PNG the way the
 live face encodes (Pillow, compression level 1). The ratio is the explorer's median
@@ -19,6 +25,7 @@ over that baseline's.
     .venv/bin/python benchmarks/explorers.py --in-process
     .venv/bin/python benchmarks/explorers.py --lab --book --json results.json
     .venv/bin/python benchmarks/explorers.py --lab --chapters relu,variants
+    .venv/bin/python benchmarks/explorers.py --walk signal_spread_explorer --looks 1,4
 
 ``--lab`` uses the JupyterLab of the Python running the script, and the kernel imports
 actnet from ``--actnet`` (default: this checkout), so two versions can be compared on
@@ -152,14 +159,16 @@ def moves(explorer, per_control: int):
     return out
 
 
-def in_process(per_control: int) -> dict:
-    """Per explorer: ms from a control's value change to the new PNG in the image widget."""
+def in_process(per_control: int, pause: float = 0.0) -> dict:
+    """Per explorer: ms from a control's value change to the new PNG in the image widget,
+    ``pause`` seconds after the last."""
     results = {}
     for name, factory in explorer_factories().items():
         explorer = factory()
         explorer.widget()
         times, forward = [], []
         for control, value, direction in moves(explorer, per_control):
+            time.sleep(pause)
             start = time.perf_counter()
             explorer._update(control, value)  # what the widget's observer calls
             elapsed = 1e3 * (time.perf_counter() - start)
@@ -169,6 +178,45 @@ def in_process(per_control: int) -> dict:
         results[name] = {"all": summary(times), "forward": summary(forward)}
         print(f"  {name}: {results[name]['all']}", flush=True)
     return results
+
+
+def reader_walk(name: str, looks: tuple[float, float], n: int, seed: int = 0) -> dict:
+    """One explorer moved as a reader moves it, in process: ``n`` moves of a random
+    control (seeded), to the next or previous value 7 times in 10 and to any other value
+    otherwise, each after a look of ``looks`` seconds (uniform); for an explorer with
+    ``prefetch``, the same walk with it and without. Per run: ms per move, and how many
+    moves found their image made (no computation in the kernel)."""
+    import random
+
+    factory = explorer_factories()[name]
+    out = {}
+    for prefetch in (True, False) if factory().prefetch else (False,):
+        explorer = factory()
+        explorer.prefetch = prefetch
+        explorer.widget()
+        rng = random.Random(seed)
+        times, found = [], 0
+        for _ in range(n):
+            time.sleep(rng.uniform(*looks))
+            control = rng.choice([c for c in explorer.controls if c.kind in ("slider", "dropdown")])
+            options = list(control.values)
+            here = options.index(explorer.values[control.name])
+            there = (
+                here + rng.choice((-1, 1)) if rng.random() < 0.7 else rng.randrange(len(options))
+            )
+            there = min(max(there, 0), len(options) - 1)
+            if there == here:
+                there = (here + 1) % len(options)
+            computed = len(explorer.compute_seconds)
+            start = time.perf_counter()
+            explorer._update(control.name, options[there])
+            times.append(1e3 * (time.perf_counter() - start))
+            found += len(explorer.compute_seconds) == computed
+        if explorer._worker is not None:  # its thread done before the next run starts
+            explorer._idle.wait(timeout=120)
+        out["prefetch" if prefetch else "no prefetch"] = {**summary(times), "found": found}
+        print(f"  {name}, {'prefetch' if prefetch else 'no prefetch'}: {out[list(out)[-1]]}")
+    return out
 
 
 # ----------------------------------------------------------------- browser
@@ -210,8 +258,9 @@ def _chromium() -> str:
     sys.exit("Chromium not found: install it or set ACTNET_CHROMIUM")
 
 
-def _timed(page, root, selector, act, timeout_ms=5000):
+def _timed(page, root, selector, act, timeout_ms=5000, pause=0.0):
     """ms from the input event of ``act()`` to the new image's load, or None if none came."""
+    time.sleep(pause)
     page.evaluate(_ARM, [root, selector])
     act()
     try:
@@ -223,8 +272,9 @@ def _timed(page, root, selector, act, timeout_ms=5000):
     )
 
 
-def _move_controls(page, root, selector, per_control: int, live: bool):
-    """Time every move of every control of one explorer (its root element)."""
+def _move_controls(page, root, selector, per_control: int, live: bool, pause: float = 0.0):
+    """Time every move of every control of one explorer (its root element), each
+    ``pause`` seconds after the last image came."""
     samples = []
     if live:
         sliders = root.query_selector_all(".widget-slider .noUi-handle")
@@ -258,24 +308,30 @@ def _move_controls(page, root, selector, per_control: int, live: bool):
         steps = int(min(per_control, room))
         for press in [key] * steps + [back] * steps:
             handle.focus()
-            ms = _timed(page, root, selector, lambda p=press: page.keyboard.press(p))
+            ms = _timed(page, root, selector, lambda p=press: page.keyboard.press(p), pause=pause)
             samples.append(("slider", ms))
     for select in selects:
         count = select.evaluate("s => s.options.length")
         start = select.evaluate("s => s.selectedIndex")
         order = [(start + k) % count for k in range(1, min(per_control, count - 1) + 1)] + [start]
         for index in order:
-            ms = _timed(page, root, selector, lambda s=select, i=index: s.select_option(index=i))
+            ms = _timed(
+                page,
+                root,
+                selector,
+                lambda s=select, i=index: s.select_option(index=i),
+                pause=pause,
+            )
             samples.append(("dropdown", ms))
     for toggle in toggles[:per_control]:
         for _ in range(2):
-            ms = _timed(page, root, selector, lambda t=toggle: t.click())
+            ms = _timed(page, root, selector, lambda t=toggle: t.click(), pause=pause)
             samples.append(("toggle", ms))
     for button in buttons:
         if button.is_disabled() or not button.is_visible():
             continue
         for _ in range(min(per_control, 3)):
-            ms = _timed(page, root, selector, lambda b=button: b.click())
+            ms = _timed(page, root, selector, lambda b=button: b.click(), pause=pause)
             samples.append(("button", ms))
     return samples
 
@@ -444,6 +500,7 @@ def lab(
     shots: Path | None,
     extra: list[Path] = (),
     browser=None,
+    pause: float = 0.0,
 ) -> dict:
     """Per chapter and explorer: ms from input event to the new image loaded, in JupyterLab.
 
@@ -499,7 +556,9 @@ def lab(
                             "r => (r.querySelector('.widget-html-content b') || {}).textContent"
                             " || ''"
                         )
-                        samples = _move_controls(page, root, selector, per_control, live=True)
+                        samples = _move_controls(
+                            page, root, selector, per_control, live=True, pause=pause
+                        )
                         times = [ms[0] for _, ms in samples if ms is not None]
                         src = [ms[1] for _, ms in samples if ms is not None]
                         key = f"{chapter} #{k + 1} {explorer_of_title(title)}"
@@ -528,7 +587,9 @@ def lab(
     return results
 
 
-def book(per_control: int, html_root: Path, chapters: list[str], browser=None) -> dict:
+def book(
+    per_control: int, html_root: Path, chapters: list[str], browser=None, pause: float = 0.0
+) -> dict:
     """Per page and explorer: ms from a key on a slider to the new frame loaded (no kernel).
     ``browser``: a Playwright browser to use (default: Chromium launched here)."""
     results = {}
@@ -548,7 +609,9 @@ def book(per_control: int, html_root: Path, chapters: list[str], browser=None) -
             for k, root in enumerate(roots):
                 root.scroll_into_view_if_needed()
                 title = root.evaluate("r => r.querySelector('p').textContent")
-                samples = _move_controls(page, root, "img.actnet-frame", per_control, live=False)
+                samples = _move_controls(
+                    page, root, "img.actnet-frame", per_control, live=False, pause=pause
+                )
                 times = [ms[0] for _, ms in samples if ms is not None]
                 src = [ms[1] for _, ms in samples if ms is not None]
                 key = f"{chapter} #{k + 1} {explorer_of_title(title)}"
@@ -602,6 +665,12 @@ def main(argv=None) -> None:
     parser.add_argument("--chapters", help="comma-separated chapter names (default: all)")
     parser.add_argument("--moves", type=int, default=4, help="new values per control")
     parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="seconds a reader looks at each new image before the next move (default 0)",
+    )
+    parser.add_argument(
         "--actnet",
         type=Path,
         default=ROOT,
@@ -613,9 +682,23 @@ def main(argv=None) -> None:
         action="store_true",
         help="also time benchmarks/floor.ipynb in JupyterLab (two PNGs swapped)",
     )
+    parser.add_argument(
+        "--walk",
+        metavar="EXPLORER",
+        help="in process, a reader's seeded random walk over one explorer's controls "
+        "(e.g. signal_spread_explorer), with its prefetch and without",
+    )
+    parser.add_argument("--looks", default="1,4", help="--walk: a look's range in seconds")
+    parser.add_argument("--walk-moves", type=int, default=30, help="--walk: moves")
     parser.add_argument("--shots", type=Path, help="folder for screenshots of the explorers")
     parser.add_argument("--json", type=Path, help="write every number to this file")
     args = parser.parse_args(argv)
+    if args.walk:
+        looks = tuple(float(v) for v in args.looks.split(","))
+        out = {"walk": reader_walk(args.walk, looks, args.walk_moves), "looks_s": looks}
+        if args.json:
+            args.json.write_text(json.dumps(out, indent=1))
+        return
     if not (args.in_process or args.lab or args.book):
         args.in_process = True
     only = set(args.chapters.split(",")) if args.chapters else None
@@ -623,7 +706,7 @@ def main(argv=None) -> None:
     print("baseline (bare redraw + PNG) ms:", {k: round(v, 1) for k, v in base.items()})
     out = {"baseline_ms": base}
     if args.in_process:
-        out["in_process"] = in_process(args.moves)
+        out["in_process"] = in_process(args.moves, args.pause)
         print("\nIn process (value change -> PNG in the image widget)\n")
         print(table(out["in_process"], base, TARGET_MEDIAN_MS, TARGET_P95_MS))
     if args.lab:
@@ -633,11 +716,12 @@ def main(argv=None) -> None:
             args.actnet,
             args.shots,
             [ROOT / "benchmarks" / "floor.ipynb"] if args.floor else [],
+            pause=args.pause,
         )
         print("\nJupyterLab in Chromium (input event -> new image loaded)\n")
         print(table(out["lab"], base, TARGET_MEDIAN_MS, TARGET_P95_MS))
     if args.book:
-        out["book"] = book(args.moves, args.html, chapters_with_explorers(only))
+        out["book"] = book(args.moves, args.html, chapters_with_explorers(only), pause=args.pause)
         print("\nBuilt book, no kernel (key -> new frame loaded)\n")
         print(table(out["book"], base, TARGET_BOOK_MS, None))
     if args.json:

@@ -194,3 +194,20 @@ def test_the_binder_benchmark_counts_the_bytes_of_files_and_not_what_links_point
     (env / "lib" / "link").symlink_to(outside)
     link_bytes = (env / "lib" / "link").lstat().st_size
     assert size_mb(env) == pytest.approx((2_000_000 + link_bytes) / 1e6)
+
+
+def test_the_reader_walk_moves_an_explorer_with_its_prefetch_and_without():
+    import runpy
+
+    walk = runpy.run_path(str(ROOT / "benchmarks" / "explorers.py"))["reader_walk"]
+    out = walk("signal_spread_explorer", (0.0, 0.0), 5)
+    assert list(out) == ["prefetch", "no prefetch"]
+    assert out["prefetch"]["n"] == out["no prefetch"]["n"] == 5
+    # the same walk: a setting seen again is found by both; one made ahead only with it
+    assert out["prefetch"]["found"] >= out["no prefetch"]["found"]
+    # an explorer without prefetch: one run; the walk is seeded
+    first, again = walk("maxout_explorer", (0.0, 0.0), 8), walk("maxout_explorer", (0.0, 0.0), 8)
+    assert (
+        list(first) == ["no prefetch"]
+        and first["no prefetch"]["found"] == again["no prefetch"]["found"]
+    )
