@@ -319,7 +319,7 @@ class Explorer:
             return
         ahead = self._prefetched.pop(key, None)
         if ahead is not None:  # made ahead, while the reader looked: kept like one seen
-            self._png_cache[key] = ahead
+            self._keep(self._png_cache, key, ahead)
             self.data = ahead[1]
             return
         with _WORK:
@@ -452,10 +452,16 @@ class Explorer:
         with _WORK:
             data = self._draw_png(fresh)
         if key is not None:
-            self._png_cache[key] = (data, self.data)
-            while len(self._png_cache) > self.cache_size:
-                self._png_cache.pop(next(iter(self._png_cache)))
+            self._keep(self._png_cache, key, (data, self.data))
         return data
+
+    def _keep(self, cache: dict, key, entry) -> None:
+        """``entry`` kept in ``cache`` as the most recent; the oldest beyond
+        :attr:`cache_size` dropped (``pop`` with a default: the other thread may have
+        taken it)."""
+        cache[key] = entry
+        while len(cache) > self.cache_size:
+            cache.pop(next(iter(cache)), None)
 
     def _draw_png(self, fresh: bool) -> bytes:
         """Draw the current data and encode it (see :meth:`png`)."""
@@ -568,9 +574,8 @@ class Explorer:
                 except IndexError:
                     break
                 key = self._key(values)
-                if key is None or key in self._frames or key in self._png_cache:
-                    continue
-                if key in self._prefetched:
+                made = (self._frames, self._png_cache, self._prefetched)
+                if key is None or any(key in images for images in made):
                     continue
                 try:
                     if twin is None:
@@ -579,11 +584,9 @@ class Explorer:
                     with self._turn():
                         twin.values, twin.data = values, self.compute(**values)
                     with self._turn():
-                        self._prefetched[key] = (twin.png(), twin.data)
+                        self._keep(self._prefetched, key, (twin.png(), twin.data))
                 except Exception:  # the reader's move to it computes again and shows the error
                     continue
-                while len(self._prefetched) > self.cache_size:
-                    self._prefetched.pop(next(iter(self._prefetched)))
 
     @contextlib.contextmanager
     def _turn(self):
