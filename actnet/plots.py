@@ -722,17 +722,22 @@ def report_card_spreads(cards, fig=None):
 def playground(run, fig=None):
     """A trained network's decision regions over its data, and its training loss so far.
 
-    ``run`` has ``X, y, grid_x, grid_y, probability, loss, accuracy, title``
-    (see :func:`actnet.widgets.playground_explorer`).
+    ``run`` has ``X, y, grid_x, grid_y, probability, loss``
+    (see :func:`actnet.widgets.playground_explorer`). The network, its epochs and its
+    accuracy are the explorer's controls and readout, beside the figure: the figure's
+    texts stay the same from one step to the next, so a step redraws only the data.
     """
     fig = _figure(fig, (7.0, 3.2))
     left, right = fig.subplots(1, 2, width_ratios=[1.1, 1])
     _decision_regions(left, run.X, run.y, run.grid_x, run.grid_y, run.probability)
-    fig.suptitle(run.title, fontsize=10)
-    _labels(left, "$x_1$", "$x_2$", f"Decision regions: accuracy {run.accuracy:.0%}")
+    _labels(left, "$x_1$", "$x_2$", "Decision regions")
     right.plot(np.arange(run.loss.size), run.loss, color=OKABE_ITO[0], lw=2)
-    right.set_ylim(bottom=0.0)
-    right.set_xlim(0.0, max(run.loss.size - 1, 10))
+    # fixed frames, so that a step draws the curve further into the same axes and two
+    # networks compare at a glance: epochs in hundreds, loss up to 1 (ln 2 = 0.69 is a
+    # coin toss; past 1 in steps of a half)
+    right.set_xlim(0.0, 100.0 * np.ceil(max(run.loss.size - 1, 1) / 100.0))
+    peak = float(np.max(run.loss[np.isfinite(run.loss)], initial=0.0))
+    right.set_ylim(0.0, max(1.0, np.ceil(2.0 * peak) / 2.0))
     _labels(right, "epoch", "cross-entropy loss", "Training loss")
     return fig
 

@@ -569,6 +569,7 @@ def lab(
                             "baseline_ms": _baseline_now(key),
                             "to_src_median": statistics.median(src) if src else None,
                             "unchanged": len(samples) - len(times),
+                            "samples": [[kind, *(ms or [None, None])] for kind, ms in samples],
                             "chapter": chapter,
                             "title": title,
                         }

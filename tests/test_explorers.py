@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from actnet import experiments, widgets
+from actnet import experiments, plots, widgets
 
 
 def _payload(page):
@@ -198,10 +198,46 @@ def test_playground_explorer_sets_an_activation_per_layer_and_the_initialisation
     assert zero.accuracy == 0.5 and zero.loss[-1] == pytest.approx(np.log(2), abs=1e-3)
     he = ex.set(init="he", epochs=20).data
     assert he.loss[-1] < zero.loss[-1] - 0.05
-    # without a kernel: 2 activations x 2 initialisations x 3 epoch counts
-    payload = _check_fallback(ex, 12)
+    # without a kernel: 2 activations x 2 initialisations x 3 epoch counts, 12 settings;
+    # a zero-initialised network draws the same picture under relu and tanh (every
+    # hidden unit outputs 0 and learns nothing), and the figure names neither (the
+    # network is in the controls), so those 3 frames are stored once: 9 images
+    payload = _check_fallback(ex, 9)
+    assert payload["index"] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 3, 4, 5]
     assert payload["sizes"][names.index("init")] == 2  # He and zeros without a kernel
     assert payload["labels"][names.index("activation_2")] == ["same as layer 1"]
+
+
+def test_playground_explorer_starts_a_changed_network_at_epoch_0_and_shows_it_first():
+    """The picture is sent before the controls that follow a move (the epoch counter
+    back at 0): the page shows it without waiting for them."""
+    ex = widgets.playground_explorer(dataset_names=("moons", "xor"), widths=(4, 8))
+    ex.widget()
+    ex._update("epochs", 20)
+    order = []
+    ex._image.observe(lambda change: order.append("image"), names="value")
+    ex._inputs["epochs"].observe(lambda change: order.append("epochs"), names="value")
+    ex._update("dataset", "xor")
+    assert ex.values["epochs"] == 0 and ex.data.epochs == 0 and ex.data.loss.size == 1
+    assert order == ["image", "epochs"]
+    ex._update("epochs", 5)
+    ex._update("width", 4)
+    assert ex.values["epochs"] == 0 and ex.data.epochs == 0
+
+
+def test_playground_loss_panel_keeps_its_axes_from_step_to_step():
+    """Epochs 0 to 100 and a loss from 0 to 1 whatever the step: a step draws the curve
+    further into the same frame (a loss above 1 widens it in steps of a half)."""
+    ex = widgets.playground_explorer(dataset_names=("moons",))
+    limits = []
+    for epochs in (0, 5, 50, 100):
+        ex.set(epochs=epochs).png()
+        loss_axes = ex._figure.axes[1]
+        limits.append((loss_axes.get_xlim(), loss_axes.get_ylim()))
+    assert limits == [((0.0, 100.0), (0.0, 1.0))] * 4
+    high = ex.data.__class__(**{**ex.data.__dict__, "loss": np.array([1.2, np.inf, 0.3])})
+    fig = plots.playground(high)
+    assert fig.axes[1].get_ylim() == (0.0, 1.5)
 
 
 def test_playground_explorer_refuses_an_unknown_initialisation():

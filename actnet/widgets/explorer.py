@@ -26,6 +26,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from actnet.widgets.layers import LayeredCanvas
+
 __all__ = ["Control", "Explorer"]
 
 _KINDS = ("slider", "dropdown", "multiselect", "counter")
@@ -263,6 +265,7 @@ class Explorer:
     _answered_at: float = field(init=False, default=0.0, repr=False)
     _grid: Any = field(init=False, default=None, repr=False)
     _laid_out: bool = field(init=False, default=False, repr=False)
+    _layers: Any = field(init=False, default=None, repr=False)
     _widget: Any = field(init=False, default=None, repr=False)
     _image: Any = field(init=False, default=None, repr=False)
     _status: Any = field(init=False, default=None, repr=False)
@@ -352,6 +355,7 @@ class Explorer:
         fig = self._figure
         fig.clear()
         fig.set_layout_engine("constrained")
+        self._layers = None
         grids = []
         original = fig.subplots
 
@@ -483,7 +487,12 @@ class Explorer:
             canvas = FigureCanvasAgg(figure)
         first = not self._laid_out
         self._raise_small_text(figure, everything=fresh or first)
-        canvas.draw()
+        if fresh or first:
+            canvas.draw()
+        else:  # laid out: the axes' frames and ticks kept, what changed drawn over them
+            if self._layers is None or self._layers.figure is not figure:
+                self._layers = LayeredCanvas(figure)
+            self._layers.draw()
         if fresh or first:
             self._measure_text(figure)
         if first and not fresh:
@@ -707,9 +716,12 @@ class Explorer:
         self._answering = True  # the thread making images ahead starts nothing meanwhile
         try:
             self._recompute()
-            self._sync_widgets()
+            # the picture first: the page shows it before it redraws the controls
+            # that follow the move (a counter back at its start, a step's slider)
             self._refresh_image()
-            self._status.value = ""
+            self._sync_widgets()
+            if self._status.value:
+                self._status.value = ""
             if self.prefetch:
                 self._prefetch_neighbours()
         except Exception as error:  # a live control must never crash the kernel

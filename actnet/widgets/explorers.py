@@ -402,8 +402,8 @@ def playground_explorer(
     200 points, full-batch Adam (learning rate 0.05), binary cross-entropy.
     "Step" trains ``epochs_per_step`` more epochs, "train" keeps stepping up to
     ``max_epochs``, "reset" starts again from the same seed. Changing the data
-    set or the network keeps the number of epochs and trains the new network
-    that far. The kernel-free face shows a few epoch counts, for the
+    set or the network starts the new network at epoch 0, as "reset" would.
+    The kernel-free face shows a few epoch counts, for the
     activations ``static_activations`` (default: ReLU and tanh, those of them
     offered) and the initialisations ``static_inits`` (default: He and zeros,
     those of them offered).
