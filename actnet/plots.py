@@ -732,6 +732,7 @@ def playground(run, fig=None):
     _decision_regions(left, run.X, run.y, run.grid_x, run.grid_y, run.probability)
     _labels(left, "$x_1$", "$x_2$", "Decision regions")
     right.plot(np.arange(run.loss.size), run.loss, color=OKABE_ITO[0], lw=2)
+    right.plot([run.loss.size - 1], run.loss[-1:], "o", color=OKABE_ITO[0], ms=4, clip_on=False)
     # fixed frames, so that a step draws the curve further into the same axes and two
     # networks compare at a glance: epochs in hundreds, loss up to 1 (ln 2 = 0.69 is a
     # coin toss; past 1 in steps of a half)
