@@ -157,3 +157,19 @@ def test_the_kept_layers_are_bounded():
     ax.set_xlim(0, KEPT + 5)
     ax.set_title(str(KEPT + 4))
     assert canvas.draw() == "labels"  # the most recent are the ones kept
+
+
+def test_the_first_move_after_display_finds_the_frames_drawn(monkeypatch):
+    started = []
+    draw = LayeredCanvas.draw
+
+    def recorded(self):
+        started.append(draw(self))
+        return started[-1]
+
+    monkeypatch.setattr(LayeredCanvas, "draw", recorded)
+    explorer = widgets.activation_explorer()
+    explorer._repr_mimebundle_()  # the live widget, then the kernel-free frames
+    assert started == ["none"]  # the setting shown, drawn in layers once more
+    explorer._update("alpha", 0.3)
+    assert started == ["none", "labels"]

@@ -839,7 +839,15 @@ class Explorer:
         bundle = dict(self.widget()._repr_mimebundle_(include=include, exclude=exclude) or {})
         bundle["text/html"] = self.fallback_html()
         bundle["text/plain"] = f"Explorer: {self.title}"
+        self._draw_layers_ahead()
         return bundle
+
+    def _draw_layers_ahead(self) -> None:
+        """Draw the setting shown once more, in layers, on the live figure: the frames
+        and titles the reader's first move usually keeps are then drawn already (the
+        frames of the kernel-free face were drawn on fresh axes)."""
+        with _WORK:
+            self._draw_png(fresh=False)
 
     def __repr__(self) -> str:
         values = ", ".join(f"{k}={v!r}" for k, v in self.values.items())
