@@ -232,7 +232,8 @@ def test_no_text_in_a_frame_is_smaller_than_10_points_and_the_page_is_told():
 
     ex = _explorer()
     ex.draw = draw
-    page = ex.fallback_html()
+    page = ex.fallback_html()  # its frames are drawn on a figure of their own
+    ex.png(fresh=True)  # one of them, drawn again on the explorer's figure
     sizes = [t.get_fontsize() for t in ex._figure.findobj(Text) if t.get_text().strip()]
     assert SMALLEST_TEXT_PT == 10.0
     assert min(sizes) == 10.0  # the legend's 6 pt and the ticks' 7 pt were raised

@@ -248,6 +248,21 @@ def test_an_image_made_ahead_is_the_image_the_live_face_draws(no_look):
         ex._update(changed, here[changed])
 
 
+def test_showing_the_explorer_keeps_the_live_layout_that_images_made_ahead_share():
+    """The kernel-free frames, drawn when the explorer is shown, are laid out on a figure
+    of their own: the live figure keeps its first drawing's layout, as the copy that
+    makes images ahead does (else an image made ahead sat a few pixels off)."""
+    ex = widgets.signal_spread_explorer()
+    ex.widget()
+    first = [ax.get_position().bounds for ax in ex._figure.axes]
+    ex._repr_mimebundle_()
+    assert [ax.get_position().bounds for ax in ex._figure.axes] == first
+    twin = ex._twin()
+    assert [ax.get_position().bounds for ax in twin._figure.axes] == first
+    ex._update("depth", 5)
+    assert [ax.get_position().bounds for ax in ex._figure.axes] == first
+
+
 def test_nothing_is_made_ahead_while_the_reader_moves_faster_than_a_look(monkeypatch):
     import time
 

@@ -617,7 +617,7 @@ class Explorer:
         figure: an image made ahead has the live images' layout."""
         twin = copy.copy(self)
         twin.prefetch, twin._worker, twin._widget = False, None, None
-        twin._figure, twin._grid, twin._laid_out = None, None, False
+        twin._figure, twin._grid, twin._laid_out, twin._layers = None, None, False, None
         twin._png_cache, twin._prefetched, twin.compute_seconds = {}, {}, []
         if self._first_drawn is not None:  # else its first image makes its layout
             twin.values, twin.data = self._first_drawn
@@ -764,6 +764,10 @@ class Explorer:
         no element ids: the script finds its own container.
         """
         saved = dict(self.values)
+        # the frames are drawn on a figure of their own: the live figure keeps the layout
+        # of its first drawing, which the images made ahead share
+        live = (self._figure, self._grid, self._laid_out, self._layers)
+        self._figure, self._grid, self._laid_out, self._layers = None, None, False, None
         frames, index, alts, readouts = [], [], [], []
         pngs: list[bytes] = []  # the frames as bytes, for the live face
         drawn: dict[str, int] = {}
@@ -791,6 +795,7 @@ class Explorer:
                 if settings is not None:  # the live face shows these settings at once
                     self._frames[settings] = (pngs[index[-1]], self.data)
         finally:
+            self._figure, self._grid, self._laid_out, self._layers = live
             self.values = saved
             self._recompute()
         payload = {
