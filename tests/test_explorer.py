@@ -274,3 +274,26 @@ def test_a_control_moved_back_neither_computes_nor_draws_again():
     assert ex.data == [-1.0, 0.0, 1.0] and ex._image.value == first
     ex._inputs["shift"].value = 1  # a new setting is computed
     assert len(ex.compute_seconds) == computed + 1 and ex.data == [1.0, 2.0, 3.0]
+
+
+def test_a_move_whose_picture_fails_still_shows_the_counter_started_again():
+    """The picture is sent before the controls that follow a move; when drawing it
+    fails, the error is shown and the controls still follow."""
+    ex = _picker()
+    ex.widget()
+    drawn = ex.draw
+
+    def draw(data, fig):
+        if data == ["b0"]:
+            raise RuntimeError("no picture of b")
+        drawn(data, fig)
+
+    ex.draw = draw
+    ex._inputs["names"][1].value = True
+    ex._inputs["names"][0].value = False  # b and c
+    ex._update("n", 2)
+    assert ex._inputs["n"].value == 2 and ex._status.value == ""
+    ex._inputs["names"][2].value = False  # b alone, the counter at 0: its picture fails
+    assert ex.values == {"names": ("b",), "n": 0}
+    assert "no picture of b" in ex._status.value
+    assert ex._inputs["n"].value == 0  # the counter shows its start again

@@ -652,6 +652,11 @@ class Explorer:
                 ]
             )
             self._refresh_image()
+            # the first image is laid out and drawn in one pass; drawn once more in
+            # layers, its frames and titles, which a reader's first move usually
+            # keeps, are drawn already
+            with _WORK:
+                self._draw_png(fresh=False)
         return self._widget
 
     def _control_widget(self, w, control: Control):
@@ -716,10 +721,12 @@ class Explorer:
         self._answering = True  # the thread making images ahead starts nothing meanwhile
         try:
             self._recompute()
-            # the picture first: the page shows it before it redraws the controls
-            # that follow the move (a counter back at its start, a step's slider)
-            self._refresh_image()
-            self._sync_widgets()
+            try:
+                # the picture first: the page shows it before it redraws the controls
+                # that follow the move (a counter back at its start, a step's slider)
+                self._refresh_image()
+            finally:
+                self._sync_widgets()
             if self._status.value:
                 self._status.value = ""
             if self.prefetch:
@@ -844,15 +851,7 @@ class Explorer:
         bundle = dict(self.widget()._repr_mimebundle_(include=include, exclude=exclude) or {})
         bundle["text/html"] = self.fallback_html()
         bundle["text/plain"] = f"Explorer: {self.title}"
-        self._draw_layers_ahead()
         return bundle
-
-    def _draw_layers_ahead(self) -> None:
-        """Draw the setting shown once more, in layers, on the live figure: the frames
-        and titles the reader's first move usually keeps are then drawn already (the
-        frames of the kernel-free face were drawn on fresh axes)."""
-        with _WORK:
-            self._draw_png(fresh=False)
 
     def __repr__(self) -> str:
         values = ", ".join(f"{k}={v!r}" for k, v in self.values.items())
