@@ -336,6 +336,63 @@ def _move_controls(page, root, selector, per_control: int, live: bool, pause: fl
     return samples
 
 
+_RECORD_LOADS = """([root, selector, handle]) => {
+    const d = window.__drag = {loads: [], up: null, settled: null};
+    const img = root.querySelectorAll(selector)[0];
+    img.addEventListener('load', () => d.loads.push(performance.now()));
+    document.addEventListener('pointerup', () => { d.up = performance.now(); },
+                              {capture: true, once: true});
+    // the handle's last new value: where the reader's sweep ends
+    new MutationObserver(() => { d.settled = performance.now(); })
+        .observe(handle, {attributes: true, attributeFilter: ['aria-valuenow']});
+}"""
+
+
+def _drag_sliders(page, root, selector, sweeps: int = 3, quiet_s: float = 1.5):
+    """Drag every live slider's handle with the mouse to the far end of its track and
+    back, ``sweeps`` times, as a reader sweeping it: ms from letting go to the last new
+    image loaded (0 if it came before), and from the handle's last new value; how many
+    images came in all and after letting go."""
+    samples = []
+    for handle in root.query_selector_all(".widget-slider .noUi-handle"):
+        if handle.get_attribute("aria-disabled") == "true" or handle.evaluate(
+            "h => !!h.closest('[disabled], .mod-disabled')"
+        ):
+            continue
+        track = handle.evaluate_handle("h => h.closest('.noUi-target')").as_element()
+        box = track.bounding_box()
+        start = handle.bounding_box()
+        x0, y = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
+        far = box["x"] + box["width"] - 1 if x0 < box["x"] + box["width"] / 2 else box["x"] + 1
+        for x_from, x_to in ((x0, far), (far, x0)) * sweeps:
+            page.evaluate(_RECORD_LOADS, [root, selector, handle])
+            page.mouse.move(x_from, y)
+            page.mouse.down()
+            for k in range(1, 13):  # a quick sweep, a few tenths of a second
+                page.mouse.move(x_from + (x_to - x_from) * k / 12, y)
+                time.sleep(0.01)
+            page.mouse.up()
+            waited, last = 0.0, -1
+            while waited < 15.0:  # until no new image for quiet_s
+                time.sleep(quiet_s)
+                waited += quiet_s
+                loads = page.evaluate("() => window.__drag.loads.length")
+                if loads == last:
+                    break
+                last = loads
+            drag = page.evaluate("() => window.__drag")
+            last = max(drag["loads"], default=drag["up"])
+            samples.append(
+                {
+                    "after_letting_go_ms": max(0.0, last - drag["up"]),
+                    "last_value_to_last_image_ms": last - (drag["settled"] or drag["up"]),
+                    "images": len(drag["loads"]),
+                    "images_after_release": sum(t >= drag["up"] for t in drag["loads"]),
+                }
+            )
+    return samples
+
+
 def _kinds(samples) -> dict:
     """``{kind of control: [moves that changed the image, moves]}``."""
     kinds: dict = {}
@@ -501,6 +558,7 @@ def lab(
     extra: list[Path] = (),
     browser=None,
     pause: float = 0.0,
+    drag: bool = False,
 ) -> dict:
     """Per chapter and explorer: ms from input event to the new image loaded, in JupyterLab.
 
@@ -556,6 +614,11 @@ def lab(
                             "r => (r.querySelector('.widget-html-content b') || {}).textContent"
                             " || ''"
                         )
+                        if drag:
+                            key = f"{chapter} #{k + 1} {explorer_of_title(title)}"
+                            results[key] = {"drags": _drag_sliders(page, root, selector)}
+                            print(f"  {key}: {results[key]}", flush=True)
+                            continue
                         samples = _move_controls(
                             page, root, selector, per_control, live=True, pause=pause
                         )
@@ -658,6 +721,24 @@ def table(results: dict, base: dict, target_median: float, target_p95: float | N
     return "\n".join(rows)
 
 
+def drag_table(results: dict) -> str:
+    """Per explorer: the drags' median ms to the last image, and their images."""
+    lines = [
+        "| explorer | drags | median ms, letting go -> last image | median ms, last value "
+        "-> last image | images per drag (after letting go) |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for name, result in results.items():
+        drags = result.get("drags", [])
+        if not drags:
+            continue
+        after = statistics.median(d["after_letting_go_ms"] for d in drags)
+        settled = statistics.median(d["last_value_to_last_image_ms"] for d in drags)
+        images = ", ".join(f"{d['images']} ({d['images_after_release']})" for d in drags)
+        lines.append(f"| {name} | {len(drags)} | {after:.1f} | {settled:.1f} | {images} |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--in-process", action="store_true")
@@ -691,6 +772,12 @@ def main(argv=None) -> None:
     )
     parser.add_argument("--looks", default="1,4", help="--walk: a look's range in seconds")
     parser.add_argument("--walk-moves", type=int, default=30, help="--walk: moves")
+    parser.add_argument(
+        "--drag",
+        action="store_true",
+        help="--lab: drag each slider across its track with the mouse and back, three "
+        "times; time from letting go (and from the last value) to the last image",
+    )
     parser.add_argument("--shots", type=Path, help="folder for screenshots of the explorers")
     parser.add_argument("--json", type=Path, help="write every number to this file")
     args = parser.parse_args(argv)
@@ -718,9 +805,14 @@ def main(argv=None) -> None:
             args.shots,
             [ROOT / "benchmarks" / "floor.ipynb"] if args.floor else [],
             pause=args.pause,
+            drag=args.drag,
         )
-        print("\nJupyterLab in Chromium (input event -> new image loaded)\n")
-        print(table(out["lab"], base, TARGET_MEDIAN_MS, TARGET_P95_MS))
+        if args.drag:
+            print("\nJupyterLab, sliders dragged (letting go -> last image loaded)\n")
+            print(drag_table(out["lab"]))
+        else:
+            print("\nJupyterLab in Chromium (input event -> new image loaded)\n")
+            print(table(out["lab"], base, TARGET_MEDIAN_MS, TARGET_P95_MS))
     if args.book:
         out["book"] = book(args.moves, args.html, chapters_with_explorers(only), pause=args.pause)
         print("\nBuilt book, no kernel (key -> new frame loaded)\n")

@@ -211,3 +211,21 @@ def test_the_reader_walk_moves_an_explorer_with_its_prefetch_and_without():
         list(first) == ["no prefetch"]
         and first["no prefetch"]["found"] == again["no prefetch"]["found"]
     )
+
+
+def test_the_drag_table_gives_the_median_waits_and_every_drag_s_images():
+    import runpy
+
+    drag_table = runpy.run_path(str(ROOT / "benchmarks" / "explorers.py"))["drag_table"]
+    drags = [
+        {
+            "after_letting_go_ms": a,
+            "last_value_to_last_image_ms": b,
+            "images": n,
+            "images_after_release": m,
+        }
+        for a, b, n, m in ((0.0, 30.0, 2, 0), (120.0, 170.0, 1, 1), (60.0, 110.0, 1, 1))
+    ]
+    lines = drag_table({"x #1 signal": {"drags": drags}, "floor #1 floor": {"n": 3}}).splitlines()
+    assert len(lines) == 3  # the header, its rule and the one explorer dragged
+    assert lines[2] == "| x #1 signal | 3 | 60.0 | 110.0 | 2 (0), 1 (1), 1 (1) |"

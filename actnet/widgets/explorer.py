@@ -232,6 +232,11 @@ class Explorer:
         first), on a figure of its own laid out as the live one: the next move
         shows one of them at once. For an experiment that is slow to compute
         and draw, and pure (the same values give the same data).
+    continuous : bool
+        Whether a slider sends its values while the reader drags it (the figure
+        follows the drag); False: when the reader lets go, for an experiment too slow
+        to follow (every value passed would be computed, one after the other, before
+        the last one).
     """
 
     title: str
@@ -243,6 +248,7 @@ class Explorer:
     dpi: int = 80
     readout: Callable[[Any, dict[str, Any]], str] | None = None
     prefetch: bool = False
+    continuous: bool = True
     values: dict[str, Any] = field(init=False)
     data: Any = field(init=False, default=None)
     compute_seconds: list[float] = field(init=False, default_factory=list)
@@ -683,7 +689,7 @@ class Explorer:
             box = w.Dropdown(layout=w.Layout(width="420px"), **common)
         else:
             box = w.SelectionSlider(
-                continuous_update=True, layout=w.Layout(width="420px"), **common
+                continuous_update=self.continuous, layout=w.Layout(width="420px"), **common
             )
         box.observe(lambda change: self._update(name, change["new"]), names="value")
         self._inputs[name] = box

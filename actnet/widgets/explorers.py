@@ -709,8 +709,10 @@ def signal_spread_explorer(
         alt,
         figsize=(8.0, 2.8),
         readout=lambda result, values: summary(result, values) + ".",
-        # 100 settings, each about 0.1 s to compute and 0.1 s to draw
+        # 100 settings, each about 0.1 s to compute and 0.1 s to draw: made ahead while
+        # the reader looks, and a dragged depth computed where it is let go
         prefetch=True,
+        continuous=False,
     )
 
 
