@@ -272,6 +272,13 @@ def _timed(page, root, selector, act, timeout_ms=5000, pause=0.0):
     )
 
 
+def _disabled(handle) -> bool:
+    """A live slider's handle that does not move (a counter's, moved by its buttons)."""
+    return handle.get_attribute("aria-disabled") == "true" or handle.evaluate(
+        "h => !!h.closest('[disabled], .mod-disabled')"
+    )
+
+
 def _move_controls(page, root, selector, per_control: int, live: bool, pause: float = 0.0):
     """Time every move of every control of one explorer (its root element), each
     ``pause`` seconds after the last image came."""
@@ -289,10 +296,7 @@ def _move_controls(page, root, selector, per_control: int, live: bool, pause: fl
         sliders = root.query_selector_all("input[type=range]")
         selects, toggles, buttons = [], [], []
     for handle in sliders:
-        if live and (
-            handle.get_attribute("aria-disabled") == "true"
-            or handle.evaluate("h => !!h.closest('[disabled], .mod-disabled')")
-        ):
+        if live and _disabled(handle):
             continue
         if live:
             low = float(handle.get_attribute("aria-valuemin"))
@@ -355,9 +359,7 @@ def _drag_sliders(page, root, selector, sweeps: int = 3, quiet_s: float = 1.5):
     images came in all and after letting go."""
     samples = []
     for handle in root.query_selector_all(".widget-slider .noUi-handle"):
-        if handle.get_attribute("aria-disabled") == "true" or handle.evaluate(
-            "h => !!h.closest('[disabled], .mod-disabled')"
-        ):
+        if _disabled(handle):
             continue
         track = handle.evaluate_handle("h => h.closest('.noUi-target')").as_element()
         box = track.bounding_box()
@@ -614,8 +616,8 @@ def lab(
                             "r => (r.querySelector('.widget-html-content b') || {}).textContent"
                             " || ''"
                         )
+                        key = f"{chapter} #{k + 1} {explorer_of_title(title)}"
                         if drag:
-                            key = f"{chapter} #{k + 1} {explorer_of_title(title)}"
                             results[key] = {"drags": _drag_sliders(page, root, selector)}
                             print(f"  {key}: {results[key]}", flush=True)
                             continue
@@ -624,7 +626,6 @@ def lab(
                         )
                         times = [ms[0] for _, ms in samples if ms is not None]
                         src = [ms[1] for _, ms in samples if ms is not None]
-                        key = f"{chapter} #{k + 1} {explorer_of_title(title)}"
                         results[key] = {
                             **summary(times),
                             "kinds": _kinds(samples),

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from actnet.widgets.layers import LayeredCanvas
+from actnet.widgets.layers import LayeredCanvas, keep_recent
 
 __all__ = ["Control", "Explorer"]
 
@@ -328,7 +328,7 @@ class Explorer:
             return
         ahead = self._prefetched.pop(key, None)
         if ahead is not None:  # made ahead, while the reader looked: kept like one seen
-            self._keep(self._png_cache, key, ahead)
+            keep_recent(self._png_cache, key, ahead, self.cache_size)
             self.data = ahead[1]
             return
         with _WORK:
@@ -462,16 +462,8 @@ class Explorer:
         with _WORK:
             data = self._draw_png(fresh)
         if key is not None:
-            self._keep(self._png_cache, key, (data, self.data))
+            keep_recent(self._png_cache, key, (data, self.data), self.cache_size)
         return data
-
-    def _keep(self, cache: dict, key, entry) -> None:
-        """``entry`` kept in ``cache`` as the most recent; the oldest beyond
-        :attr:`cache_size` dropped (``pop`` with a default: the other thread may have
-        taken it)."""
-        cache[key] = entry
-        while len(cache) > self.cache_size:
-            cache.pop(next(iter(cache)), None)
 
     def _draw_png(self, fresh: bool) -> bytes:
         """Draw the current data and encode it (see :meth:`png`)."""
@@ -495,12 +487,11 @@ class Explorer:
         self._raise_small_text(figure, everything=fresh or first)
         if fresh or first:
             canvas.draw()
+            self._measure_text(figure)
         else:  # laid out: the axes' frames and ticks kept, what changed drawn over them
             if self._layers is None or self._layers.figure is not figure:
                 self._layers = LayeredCanvas(figure)
             self._layers.draw()
-        if fresh or first:
-            self._measure_text(figure)
         if first and not fresh:
             self._first_drawn = (dict(self.values), self.data)
         if figure.get_layout_engine() is not None:
@@ -599,7 +590,7 @@ class Explorer:
                     with self._turn():
                         twin.values, twin.data = values, self.compute(**values)
                     with self._turn():
-                        self._keep(self._prefetched, key, (twin.png(), twin.data))
+                        keep_recent(self._prefetched, key, (twin.png(), twin.data), self.cache_size)
                 except Exception:  # the reader's move to it computes again and shows the error
                     continue
 
@@ -618,12 +609,20 @@ class Explorer:
         finally:
             _WORK.release()
 
+    def _swap_figure(self, state: tuple = (None, None, False, None)) -> tuple:
+        """Give the explorer the figure ``state`` (default: none yet, drawn anew at the
+        next image) and return the one it had: the figure, its grid, whether it is laid
+        out, its layered canvas."""
+        had = (self._figure, self._grid, self._laid_out, self._layers)
+        self._figure, self._grid, self._laid_out, self._layers = state
+        return had
+
     def _twin(self) -> Explorer:
         """A copy with a figure of its own, laid out by the same first drawing as the live
         figure: an image made ahead has the live images' layout."""
         twin = copy.copy(self)
         twin.prefetch, twin._worker, twin._widget = False, None, None
-        twin._figure, twin._grid, twin._laid_out, twin._layers = None, None, False, None
+        twin._swap_figure()
         twin._png_cache, twin._prefetched, twin.compute_seconds = {}, {}, []
         if self._first_drawn is not None:  # else its first image makes its layout
             twin.values, twin.data = self._first_drawn
@@ -779,8 +778,7 @@ class Explorer:
         saved = dict(self.values)
         # the frames are drawn on a figure of their own: the live figure keeps the layout
         # of its first drawing, which the images made ahead share
-        live = (self._figure, self._grid, self._laid_out, self._layers)
-        self._figure, self._grid, self._laid_out, self._layers = None, None, False, None
+        live = self._swap_figure()
         frames, index, alts, readouts = [], [], [], []
         pngs: list[bytes] = []  # the frames as bytes, for the live face
         drawn: dict[str, int] = {}
@@ -808,7 +806,7 @@ class Explorer:
                 if settings is not None:  # the live face shows these settings at once
                     self._frames[settings] = (pngs[index[-1]], self.data)
         finally:
-            self._figure, self._grid, self._laid_out, self._layers = live
+            self._swap_figure(live)
             self.values = saved
             self._recompute()
         payload = {

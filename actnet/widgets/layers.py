@@ -23,10 +23,18 @@ from __future__ import annotations
 from operator import attrgetter
 from typing import Any
 
-__all__ = ["LayeredCanvas", "frames_key"]
+__all__ = ["LayeredCanvas", "frames_key", "keep_recent"]
 
 KEPT = 8
 """How many images of each lower layer a figure keeps (the most recently used)."""
+
+
+def keep_recent(kept: dict, key, entry, size: int) -> None:
+    """``entry`` kept in ``kept`` as the most recently used; the oldest beyond ``size``
+    dropped (``pop`` with a default: another thread may have taken it)."""
+    kept[key] = entry
+    while len(kept) > size:
+        kept.pop(next(iter(kept)), None)
 
 
 def _axis_key(axis) -> list | None:
@@ -162,12 +170,12 @@ class LayeredCanvas:
                 start = "none"
                 frames = self._draw_frames([*labels, *(a for _p, group in data for a in group)])
                 self._place_titles(renderer)  # placed while hidden: placed again
-            self._keep(self._frames, key, frames)
+            keep_recent(self._frames, key, frames, KEPT)
             self.canvas.restore_region(frames)
             for text in labels:
                 text.draw(renderer)
             below = self.canvas.copy_from_bbox(self.figure.bbox)
-        self._keep(self._labelled, labels_key, below)
+        keep_recent(self._labelled, labels_key, below, KEPT)
         self.canvas.restore_region(below)
         for _parent, group in data:
             for artist in group:
@@ -223,9 +231,3 @@ class LayeredCanvas:
             for artist in shown:
                 artist.set_visible(True)
         return self.canvas.copy_from_bbox(self.figure.bbox)
-
-    @staticmethod
-    def _keep(kept: dict, key, image) -> None:
-        kept[key] = image  # the most recently used last
-        while len(kept) > KEPT:
-            kept.pop(next(iter(kept)))
